@@ -1,0 +1,64 @@
+import path from "node:path";
+import type { Manifest } from "../../schemas/manifest.ts";
+import type { Design } from "../../schemas/design.ts";
+import type { Plan } from "../../schemas/plan.ts";
+import { ValidationError } from "../../errors/index.ts";
+
+/**
+ * Why a path cannot be written inside the output folder, or undefined when it can.
+ * Model output is untrusted: a path is the one place it could reach outside the project.
+ */
+export function unsafePathReason(filePath: string): string | undefined {
+  if (filePath.includes("\0")) return "contains a NUL byte";
+  if (filePath.includes("\\")) return "contains a backslash";
+  if (filePath.startsWith("/") || /^[A-Za-z]:/.test(filePath)) return "is absolute";
+  if (filePath.split("/").some((part) => part === "..")) return "traverses out of the output folder with '..'";
+  if (path.posix.normalize(filePath) !== filePath || filePath.startsWith("./") || filePath.endsWith("/")) return "is not normalised";
+  if (filePath.split("/").some((part) => part === "" || part === ".")) return "has an empty or '.' segment";
+  if (/[\u0000-\u001f]/.test(filePath)) return "contains control characters";
+  if (filePath.split("/").some((part) => part === ".git")) return "writes inside .git";
+  // Device names that Windows resolves anywhere in a tree: a project checked out there must not hit them.
+  if (filePath.split("/").some((part) => /^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$/i.test(part))) return "names a device";
+  if (filePath.length > 240 || filePath.split("/").some((part) => part.length > 120)) return "is too long";
+  return undefined;
+}
+
+/** Every rule a manifest must meet before any file job is sent. Throws one error listing every problem. */
+export function validateManifest(manifest: Manifest, design: Design, plan?: Plan): void {
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  for (const entry of manifest.files) {
+    const reason = unsafePathReason(entry.path);
+    if (reason) problems.push(`path "${entry.path}" ${reason}`);
+    const key = entry.path.toLowerCase();
+    if (seen.has(key)) problems.push(`path "${entry.path}" is listed twice`);
+    seen.add(key);
+  }
+  const paths = new Set(manifest.files.map((entry) => entry.path));
+  for (const entry of manifest.files) {
+    for (const dependency of entry.dependsOn) {
+      if (!paths.has(dependency)) problems.push(`"${entry.path}" depends on "${dependency}", which is not in the manifest`);
+    }
+  }
+  const componentIds = new Set(design.components.map((component) => component.id));
+  const coveredComponents = new Set(manifest.files.map((entry) => entry.componentId));
+  for (const component of design.components) {
+    if (!coveredComponents.has(component.id)) problems.push(`component "${component.id}" has no file`);
+  }
+  for (const entry of manifest.files) {
+    if (!componentIds.has(entry.componentId)) problems.push(`"${entry.path}" names unknown component "${entry.componentId}"`);
+  }
+  if (plan) {
+    const unitIds = new Set(plan.units.map((unit) => unit.id));
+    for (const entry of manifest.files) {
+      if (!unitIds.has(entry.unitId)) problems.push(`"${entry.path}" names unknown semantic unit "${entry.unitId}"`);
+    }
+  }
+  if (!manifest.files.some((entry) => entry.type === "test")) problems.push("the manifest has no test file");
+  if (problems.length > 0) {
+    throw new ValidationError(`the code manifest is invalid: ${problems.join("; ")}`, {
+      code: "manifest_invalid",
+      details: { problems },
+    });
+  }
+}

@@ -1,0 +1,160 @@
+import { z } from "zod";
+import { jsonCodec } from "../../bus/codec.ts";
+import { defineAgent, type JobContext } from "../../bus/define-agent.ts";
+import { isBudgetExceeded } from "../../errors/index.ts";
+import type { Pipeline, Stage } from "../../schemas/pipeline.ts";
+import { runRequestSchema, runSummarySchema, stageInputSchema, type RunRequest, type RunState, type RunSummary } from "../../schemas/run.ts";
+import type { AgentDeps } from "../shared/agent-deps.ts";
+import type { HumanDecision } from "./await-decision.ts";
+import { feedbackFromGate } from "./feedback.ts";
+import { applyDecision, needsApproval, startWaiting } from "./human-gate.ts";
+import type { RunStore } from "./run-store.ts";
+import { completeStage, failStage, initialRunState, nextStep, startStage } from "./state-machine.ts";
+
+export type OrchestratorDeps = AgentDeps & {
+  runs: RunStore;
+  loadPipeline(name: string): Promise<Pipeline>;
+  awaitGateDecision(options: { runId: string; stage: string; round: number; timeoutMs: number }): Promise<HumanDecision | undefined>;
+};
+
+const stageInputCodec = jsonCodec(stageInputSchema);
+const stageOutputCodec = jsonCodec(z.record(z.string(), z.unknown()));
+
+function stageInput(state: RunState, stageId: string, round: number, reviewers: string[]) {
+  return {
+    ...state.outputs,
+    runId: state.runId,
+    task: state.task,
+    stage: stageId,
+    round,
+    reviewers,
+    outcome: state.status === "running" ? "passed" : state.status,
+    ...(state.feedback && state.feedbackFor === stageId ? { feedback: state.feedback } : {}),
+  };
+}
+
+async function summarise(context: JobContext<OrchestratorDeps>, state: RunState): Promise<RunSummary> {
+  const events = await context.deps.readRunEvents(state.runId);
+  const costUsd = events.filter((event) => event.type === "llm.call").reduce((sum, event) => sum + Number(event.data.costUsd ?? 0), 0);
+  const code = state.outputs.code as { files?: unknown[] } | undefined;
+  return {
+    runId: state.runId,
+    status: state.status === "running" ? "passed" : state.status,
+    ...(state.reason ? { reason: state.reason } : {}),
+    stages: state.history,
+    costUsd,
+    durationMs: Math.max(0, context.clock.now() - Date.parse(state.startedAt)),
+    files: code?.files?.length ?? 0,
+  };
+}
+
+/** Holds the run at a human gate until a decision (or the timeout policy) lets it go on or fails it. */
+async function waitForHuman(context: JobContext<OrchestratorDeps>, state: RunState, stage: Stage): Promise<RunState> {
+  const waiting = state.waiting!;
+  await context.emit("gate.waiting", { stage: waiting.stage, round: waiting.round, since: waiting.since, deadline: waiting.deadline });
+  const remaining = Date.parse(waiting.deadline) - context.clock.now();
+  let decision = await context.deps.awaitGateDecision({ runId: state.runId, stage: waiting.stage, round: waiting.round, timeoutMs: remaining });
+  if (!decision) {
+    const policy = stage.gate!.approval!.onTimeout;
+    decision = { decision: policy, note: `no decision within ${stage.gate!.approval!.timeoutMs} ms`, decidedBy: "timeout-policy" };
+    await context.emit("gate.decided", { stage: waiting.stage, round: waiting.round, ...decision });
+  }
+  const next = applyDecision(state, decision, context.clock.now());
+  await context.deps.runs.put(next);
+  return next;
+}
+
+/**
+ * Drives one run as a state machine over the pipeline definition. The state is saved to KV
+ * before and after every stage; a restarted orchestrator gets the run job redelivered, reads the
+ * state back and re-requests the interrupted stage under the same job id, which the bus answers
+ * from the stored result if the stage had already finished.
+ */
+export const orchestratorAgent = defineAgent<RunRequest, RunSummary, OrchestratorDeps>({
+  name: "orchestrator",
+  version: "1.0.0",
+  description: "Drives each run through the pipeline definition: stages, gates, human approvals and feedback loops",
+  input: runRequestSchema,
+  output: runSummarySchema,
+  concurrency: 8,
+  maxDeliver: 20,
+  async handle(request, context) {
+    const { runs, jobs } = context.deps;
+    const pipeline = await context.deps.loadPipeline(request.pipeline);
+    const nowIso = () => new Date(context.clock.now()).toISOString();
+    const heartbeat = setInterval(() => context.working(), 1000);
+    try {
+      let state = await runs.get(request.runId);
+      if (!state) {
+        state = initialRunState(request, pipeline, nowIso());
+        await runs.put(state);
+        await context.emit("run.started", { task: request.task, pipeline: pipeline.name, stages: pipeline.stages.map((stage) => stage.id), budgetUsd: state.budgetUsd ?? null });
+      } else {
+        await context.emit("run.resumed", { stageIndex: state.stageIndex, status: state.status });
+      }
+      if (state.status === "waiting" && state.waiting) {
+        const gateStage = pipeline.stages.find((stage) => stage.id === state!.waiting!.stage)!;
+        state = await waitForHuman(context, state, gateStage);
+      }
+      for (let step = nextStep(state, pipeline); step.kind === "stage"; step = nextStep(state, pipeline)) {
+        const { stage, round } = step;
+        if (!step.resumed) {
+          state = startStage(state, pipeline, stage, round, nowIso());
+          await runs.put(state);
+        }
+        await context.emit("stage.started", { stage: stage.id, agent: stage.agent, round, resumed: step.resumed });
+        const started = context.clock.now();
+        try {
+          const reply = await jobs.request(stage.agent, stageInput(state, stage.id, round, stage.reviewers), {
+            runId: state.runId,
+            taskId: context.taskId,
+            traceId: context.traceId,
+            jobId: `${state.runId}-${stage.id}-r${round}`,
+            inputCodec: stageInputCodec,
+            outputCodec: stageOutputCodec,
+            timeoutMs: stage.timeoutMs,
+          });
+          const result = completeStage(state, pipeline, stage, round, reply.output, nowIso());
+          state = result.state;
+          await runs.put(state);
+          await context.emit("stage.completed", { stage: stage.id, round, durationMs: context.clock.now() - started, verdict: result.decision?.verdict ?? null });
+          if (result.decision) {
+            await context.emit("gate.verdict", {
+              stage: stage.id,
+              round,
+              verdict: result.decision.verdict,
+              passed: result.decision.passed,
+              next: result.decision.passed ? "continue" : result.decision.exhausted ? "fail" : result.decision.goto,
+              summary: reply.output.summary ?? null,
+              findings: feedbackFromGate(stage.id, round, reply.output).findings,
+              decidedBy: "agent",
+            });
+          }
+          if ((result.decision?.passed ?? true) && needsApproval(stage, state)) {
+            state = startWaiting(state, stage, round, context.clock.now());
+            await runs.put(state);
+            state = await waitForHuman(context, state, stage);
+          }
+        } catch (error) {
+          const message = (error as Error).message;
+          if (isBudgetExceeded(error) && state.status === "running") {
+            // A budget stop is a clean end, not a crash: later stages are skipped, the postmortem still runs.
+            state = { ...failStage(state, pipeline, stage, message, nowIso()), status: "failed", reason: `stopped at its budget: ${message}` };
+            await context.emit("run.budget_exceeded", { stage: stage.id, round, reason: message, budgetUsd: state.budgetUsd ?? null });
+          } else {
+            state = failStage(state, pipeline, stage, message, nowIso());
+          }
+          await runs.put(state);
+          await context.emit("stage.failed", { stage: stage.id, round, error: message, durationMs: context.clock.now() - started });
+        }
+      }
+      const finalState: RunState = { ...state, status: state.status === "running" ? "passed" : state.status, updatedAt: nowIso() };
+      await runs.put(finalState);
+      const summary = await summarise(context, finalState);
+      await context.emit(finalState.status === "passed" ? "run.completed" : "run.failed", { ...summary });
+      return summary;
+    } finally {
+      clearInterval(heartbeat);
+    }
+  },
+});

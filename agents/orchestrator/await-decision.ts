@@ -1,0 +1,39 @@
+import type { NatsConnection } from "nats";
+import { replayEvents } from "../../bus/events.ts";
+import type { Subjects } from "../../bus/subjects.ts";
+
+export interface HumanDecision {
+  decision: "approve" | "reject";
+  note: string;
+  decidedBy: string;
+}
+
+/** Waits for the `gate.decided` event of one gate round, replaying first: a decision made while the orchestrator was down counts. */
+export async function awaitGateDecision(options: {
+  connection: NatsConnection;
+  subjects: Subjects;
+  runId: string;
+  stage: string;
+  round: number;
+  timeoutMs: number;
+}): Promise<HumanDecision | undefined> {
+  let resolveDecision: (decision: HumanDecision | undefined) => void = () => undefined;
+  const decided = new Promise<HumanDecision | undefined>((resolve) => (resolveDecision = resolve));
+  const replay = await replayEvents({
+    connection: options.connection,
+    subjects: options.subjects,
+    runId: options.runId,
+    follow: true,
+    onEvent: (event) => {
+      if (event.type !== "gate.decided" || event.data.stage !== options.stage || event.data.round !== options.round) return;
+      resolveDecision({ decision: event.data.decision === "approve" ? "approve" : "reject", note: String(event.data.note ?? ""), decidedBy: String(event.data.decidedBy ?? "unknown") });
+    },
+  });
+  const timer = setTimeout(() => resolveDecision(undefined), Math.max(0, options.timeoutMs));
+  try {
+    return await decided;
+  } finally {
+    clearTimeout(timer);
+    await replay.stop();
+  }
+}

@@ -1,0 +1,24 @@
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { parse } from "yaml";
+import { ConfigError } from "../../errors/index.ts";
+import { pipelineSchema, type Pipeline } from "../../schemas/pipeline.ts";
+
+export const defaultPipelinesDirectory = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../pipelines");
+
+/** Reads `<name>.yaml` from the pipelines folder (or a path), validated, with errors that name the file. */
+export async function loadPipeline(nameOrPath: string, directory = defaultPipelinesDirectory): Promise<Pipeline> {
+  const file = /[\\/]|\.ya?ml$/.test(nameOrPath) ? path.resolve(nameOrPath) : path.join(directory, `${nameOrPath}.yaml`);
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (error) {
+    throw new ConfigError(`pipeline "${nameOrPath}" not found (looked for ${file})`, { cause: error });
+  }
+  const parsed = pipelineSchema.safeParse(parse(text));
+  if (!parsed.success) {
+    throw new ConfigError(`pipeline file ${file} is invalid: ${parsed.error.issues.map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`).join("; ")}`);
+  }
+  return parsed.data;
+}

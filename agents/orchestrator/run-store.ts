@@ -1,0 +1,30 @@
+import type { KV, NatsConnection } from "nats";
+import { listKeyValues } from "../../bus/kv-listing.ts";
+import type { Subjects } from "../../bus/subjects.ts";
+import { runStateSchema, type RunState } from "../../schemas/run.ts";
+
+/** Run state in the runs KV bucket: the orchestrator writes it after every step, and resumes from it. */
+export interface RunStore {
+  get(runId: string): Promise<RunState | undefined>;
+  put(state: RunState): Promise<void>;
+  list(): Promise<RunState[]>;
+}
+
+export function createRunStore(connection: NatsConnection, subjects: Subjects): RunStore {
+  let bucket: Promise<KV> | undefined;
+  const open = () => (bucket ??= connection.jetstream().views.kv(subjects.runsBucket));
+  return {
+    async get(runId) {
+      const entry = await (await open()).get(runId);
+      if (!entry || entry.operation !== "PUT") return undefined;
+      return runStateSchema.parse(entry.json());
+    },
+    async put(state) {
+      await (await open()).put(state.runId, JSON.stringify(runStateSchema.parse(state)));
+    },
+    async list() {
+      const states = await listKeyValues(await open(), runStateSchema);
+      return states.sort((left, right) => left.startedAt.localeCompare(right.startedAt));
+    },
+  };
+}

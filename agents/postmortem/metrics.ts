@@ -1,0 +1,149 @@
+import type { AspEvent } from "../../schemas/event.ts";
+import type { CodeResult } from "../../schemas/file-job.ts";
+import type { Plan } from "../../schemas/plan.ts";
+import type { Defect, Postmortem, UsageTotals } from "../../schemas/postmortem.ts";
+import type { Finding } from "../../schemas/review.ts";
+
+const emptyTotals = (): UsageTotals => ({ calls: 0, inputTokens: 0, outputTokens: 0, cacheWriteTokens: 0, cacheReadTokens: 0, costUsd: 0 });
+
+function addCall(totals: UsageTotals, data: Record<string, unknown>): void {
+  totals.calls += 1;
+  totals.inputTokens += Number(data.inputTokens ?? 0);
+  totals.outputTokens += Number(data.outputTokens ?? 0);
+  totals.cacheWriteTokens += Number(data.cacheWriteTokens ?? 0);
+  totals.cacheReadTokens += Number(data.cacheReadTokens ?? 0);
+  totals.costUsd += Number(data.costUsd ?? 0);
+}
+
+export function totalTokens(totals: UsageTotals): number {
+  return totals.inputTokens + totals.outputTokens + totals.cacheWriteTokens + totals.cacheReadTokens;
+}
+
+/** Stage job ids end in `-r<round>` and file jobs extend them, so the round of any call is in its job id. */
+export function roundOfJob(jobId: string | undefined): number {
+  const match = jobId?.match(/-r(\d+)(?:-|$)/);
+  return match ? Number(match[1]) : 1;
+}
+
+const reviewAgents = /^(design-review|code-review|review-)/;
+const removalPhases = ["design-review", "code-review", "test"] as const;
+
+function injectionPhase(finding: Pick<Finding, "target">, removedIn: string): string {
+  if (finding.target === "plan") return "planning";
+  if (finding.target === "design") return "design";
+  return removedIn === "design-review" ? "design" : "code";
+}
+
+/** Every finding of every gate round is a defect, logged with where it was injected and removed. */
+export function defectLog(events: AspEvent[]): Defect[] {
+  const defects: Defect[] = [];
+  for (const event of events) {
+    if (event.type !== "gate.verdict") continue;
+    const stage = String(event.data.stage);
+    const findings = (event.data.findings ?? []) as Array<Finding & { reviewer?: string }>;
+    for (const finding of findings) {
+      if (finding.severity === "info") continue;
+      defects.push({
+        id: `D${defects.length + 1}`,
+        description: finding.description,
+        severity: finding.severity,
+        type: finding.defectType ?? "function",
+        injectedIn: injectionPhase(finding, stage),
+        removedIn: stage,
+        ...(finding.file ? { file: finding.file } : {}),
+        source: finding.reviewer ?? stage,
+      });
+    }
+  }
+  return defects;
+}
+
+/** PSP phase yield: of the defects present when a phase ran, the share it removed. */
+export function phaseYields(defects: Defect[]): Record<string, number> {
+  const order = ["planning", "design", "design-review", "code", "code-review", "test"];
+  const yields: Record<string, number> = {};
+  for (const phase of removalPhases) {
+    const position = order.indexOf(phase);
+    const present = defects.filter((defect) => order.indexOf(defect.injectedIn) < position && order.indexOf(defect.removedIn) >= position);
+    const removed = present.filter((defect) => defect.removedIn === phase);
+    yields[phase] = present.length === 0 ? 1 : removed.length / present.length;
+  }
+  const beforeTest = defects.filter((defect) => defect.removedIn !== "test").length;
+  yields.process = defects.length === 0 ? 1 : beforeTest / defects.length;
+  return yields;
+}
+
+export interface MetricsInput {
+  runId: string;
+  outcome: string;
+  plan?: Plan;
+  code?: CodeResult;
+  events: AspEvent[];
+  now: number;
+}
+
+/** Every figure of the postmortem, from the run's events alone; the proposal is added later. */
+export function computeMetrics(input: MetricsInput): Omit<Postmortem, "proposal"> {
+  const totals = emptyTotals();
+  const costByAgent: Record<string, UsageTotals> = {};
+  const costByFile: Record<string, UsageTotals> = {};
+  let reviewUsd = 0;
+  let failureUsd = 0;
+  for (const event of input.events) {
+    if (event.type !== "llm.call") continue;
+    addCall(totals, event.data);
+    addCall((costByAgent[event.agent] ??= emptyTotals()), event.data);
+    if (typeof event.data.file === "string") addCall((costByFile[event.data.file] ??= emptyTotals()), event.data);
+    const cost = Number(event.data.costUsd ?? 0);
+    if (reviewAgents.test(event.agent)) reviewUsd += cost;
+    else if (roundOfJob(event.jobId) > 1) failureUsd += cost;
+  }
+  const timeByStageMs: Record<string, number> = {};
+  const gateDecisions: Postmortem["gateDecisions"] = [];
+  for (const event of input.events) {
+    if (event.type === "stage.completed") {
+      const stage = String(event.data.stage);
+      timeByStageMs[stage] = (timeByStageMs[stage] ?? 0) + Number(event.data.durationMs ?? 0);
+    }
+    if (event.type === "gate.verdict") {
+      gateDecisions.push({ stage: String(event.data.stage), round: Number(event.data.round ?? 1), verdict: String(event.data.verdict), decidedBy: String(event.data.decidedBy ?? "agent") });
+    }
+    if (event.type === "gate.decided") {
+      const verdict = event.data.decision === "approve" ? "APPROVED" : "REJECTED";
+      const note = event.data.note ? ` (${String(event.data.note)})` : "";
+      gateDecisions.push({ stage: String(event.data.stage), round: Number(event.data.round ?? 1), verdict: `${verdict}${note}`, decidedBy: String(event.data.decidedBy ?? "human") });
+    }
+  }
+  const startedAt = input.events.find((event) => event.type === "run.started")?.time ?? input.events[0]?.time;
+  const durationMs = startedAt ? Math.max(0, input.now - Date.parse(startedAt)) : 0;
+  const defects = defectLog(input.events);
+  const lines = (input.code?.files ?? []).reduce((sum, file) => sum + file.lines, 0);
+  const codeDefects = defects.filter((defect) => defect.injectedIn === "code").length;
+  const probe = input.plan?.probe;
+  return {
+    runId: input.runId,
+    outcome: input.outcome,
+    totals,
+    plannedVersusActual: {
+      tokens: { planned: probe ? Math.round(probe.tokens.predicted) : null, actual: totalTokens(totals) },
+      costUsd: { planned: probe ? probe.costUsd.predicted : null, actual: totals.costUsd },
+      durationMs: { planned: probe ? Math.round(probe.durationMs.predicted) : null, actual: durationMs },
+      files: { planned: input.code ? input.code.manifest.files.length : null, actual: input.code?.files.length ?? 0 },
+      lines: { planned: input.code ? input.code.manifest.files.reduce((sum, entry) => sum + entry.estimatedLines, 0) : null, actual: lines },
+    },
+    estimatedComplexity: input.plan?.totals.complexity ?? 0,
+    defects,
+    defectDensityPerKloc: lines === 0 ? 0 : codeDefects / (lines / 1000),
+    phaseYield: phaseYields(defects),
+    costOfQuality: {
+      reviewUsd,
+      failureUsd,
+      reviewShare: totals.costUsd === 0 ? 0 : reviewUsd / totals.costUsd,
+      failureShare: totals.costUsd === 0 ? 0 : failureUsd / totals.costUsd,
+    },
+    costByAgent,
+    costByFile,
+    timeByStageMs,
+    gateDecisions,
+  };
+}

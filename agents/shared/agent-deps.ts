@@ -1,0 +1,21 @@
+import type { JobClient } from "../../bus/job-client.ts";
+import type { Subjects } from "../../bus/subjects.ts";
+import type { ModelClient } from "../../llm/index.ts";
+import type { PromptStore } from "../../prompts/prompt-store.ts";
+import type { AspEvent } from "../../schemas/event.ts";
+import type { ArtifactStore } from "./artifact-store.ts";
+import type { BudgetGuard } from "./budget-guard.ts";
+import type { HistoryStore } from "./history-store.ts";
+
+/** What every pipeline agent's handler may use. Built once per process by `buildAgentDeps`. */
+export interface AgentDeps {
+  model: ModelClient;
+  prompts: PromptStore;
+  jobs: JobClient;
+  artifacts: ArtifactStore;
+  history: HistoryStore;
+  budget: BudgetGuard;
+  subjects: Subjects;
+  /** Every event of one run so far (the postmortem's only source of figures). */
+  readRunEvents(runId: string): Promise<AspEvent[]>;
+}

@@ -1,0 +1,111 @@
+import type { NatsConnection } from "nats";
+import { pino, type Logger } from "pino";
+import { z } from "zod";
+import { ConfigError } from "../errors/index.ts";
+import { readBusConfig, type BusConfig } from "./config.ts";
+import { connectToBus } from "./connect.ts";
+import type { AgentDefinition } from "./define-agent.ts";
+import { ensureResources } from "./resources.ts";
+import { runAgent, type RunAgentDependencies, type RunningAgent } from "./run-agent.ts";
+import { createSubjects, type Subjects } from "./subjects.ts";
+
+export interface BuildDepsContext {
+  connection: NatsConnection;
+  subjects: Subjects;
+  logger: Logger;
+  config: BusConfig;
+}
+
+export type RunOverrides = Partial<
+  Pick<RunAgentDependencies<unknown>, "ackWaitMs" | "maxDeliver" | "backoffMs" | "concurrency" | "pullExpiresMs" | "drainTimeoutMs" | "instanceId">
+>;
+
+export interface AgentProcessOptions<D> {
+  env?: Record<string, string | undefined>;
+  buildDeps(context: BuildDepsContext): D | Promise<D>;
+  logger?: Logger;
+  run?: RunOverrides;
+  /** Exit the process after a signal-triggered drain (default true). */
+  exitOnSignal?: boolean;
+}
+
+export interface AgentProcess {
+  agent: RunningAgent;
+  connection: NatsConnection;
+  /** Drain the agent, then the connection. */
+  stop(): Promise<void>;
+}
+
+function isPermissionError(error: unknown): boolean {
+  const code = (error as { code?: string } | undefined)?.code;
+  return code === "PERMISSIONS_VIOLATION" || /permissions violation/i.test(String((error as Error | undefined)?.message ?? ""));
+}
+
+/** The line a supervisor (or a test) waits for before sending work. */
+export const readyLinePrefix = "asp-agent-ready";
+
+const processSettingsSchema = z.object({
+  ASP_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  // How long a job may go without an ack or a working() heartbeat before it is redelivered; reliability
+  // tests shorten it so a killed worker's job moves to another replica in seconds, not tens of seconds.
+  ASP_ACK_WAIT_MS: z
+    .string()
+    .regex(/^\d+$/, "must be a whole number of milliseconds")
+    .transform(Number)
+    .pipe(z.number().int().min(500, "must be at least 500 ms"))
+    .optional(),
+});
+
+/**
+ * The whole `main` of an agent process: config, connect, resources, run, ready line, and a
+ * drain on SIGTERM/SIGINT. An agent's own main only supplies its definition and deps.
+ */
+export async function runAgentProcess<I, O, D>(
+  definition: AgentDefinition<I, O, D>,
+  options: AgentProcessOptions<D>,
+): Promise<AgentProcess> {
+  const env = options.env ?? process.env;
+  const settings = processSettingsSchema.safeParse({ ASP_LOG_LEVEL: env.ASP_LOG_LEVEL || undefined, ASP_ACK_WAIT_MS: env.ASP_ACK_WAIT_MS || undefined });
+  if (!settings.success) {
+    const issue = settings.error.issues[0];
+    throw new ConfigError(`${issue?.path.join(".") || "ASP_LOG_LEVEL"}: ${issue?.message ?? "invalid"}`);
+  }
+  const logger = options.logger ?? pino({ level: settings.data.ASP_LOG_LEVEL, base: { agent: definition.name, pid: process.pid } });
+  // A stray rejection in library code must not kill a worker holding jobs; log it and carry on.
+  process.on("unhandledRejection", (reason) => logger.error({ err: reason }, "unhandled rejection"));
+
+  const config = readBusConfig(env);
+  const subjects = createSubjects(config.namespace);
+  const connection = await connectToBus(config, { logger, name: `${definition.name}-${process.pid}` });
+  await ensureResources(connection, subjects, { replicas: config.jetStreamReplicas }).catch((error: unknown) => {
+    // A least-privilege user (deploy/nats/permissions.conf) may not create or update streams: an
+    // administrator does that once; the agent goes on and fails later only if something is really missing.
+    if (!isPermissionError(error)) throw error;
+    logger.warn({ err: error }, "not allowed to create or update the JetStream resources; using them as they are");
+  });
+  const deps = await options.buildDeps({ connection, subjects, logger, config });
+  const ackWait = settings.data.ASP_ACK_WAIT_MS === undefined ? {} : { ackWaitMs: settings.data.ASP_ACK_WAIT_MS };
+  const agent = await runAgent(definition, { connection, subjects, logger, deps, ...ackWait, ...options.run });
+
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      await agent.stop();
+      await connection.drain().catch(() => connection.close());
+    })();
+    return stopping;
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    logger.info({ signal }, "signal received; draining");
+    void stop()
+      .catch((error: unknown) => logger.error({ err: error }, "drain failed"))
+      .finally(() => {
+        if (options.exitOnSignal ?? true) process.exit(0);
+      });
+  };
+  process.once("SIGTERM", onSignal);
+  process.once("SIGINT", onSignal);
+
+  process.stdout.write(`${readyLinePrefix} agent=${definition.name} instance=${agent.instanceId} pid=${process.pid}\n`);
+  return { agent, connection, stop };
+}

@@ -1,0 +1,49 @@
+import type { Logger } from "pino";
+import type { ZodType } from "zod";
+import type { Clock } from "./clock.ts";
+import type { Codec } from "./codec.ts";
+
+/** Everything a handler may touch. Side effects come only through here (and through `deps`). */
+export interface JobContext<D = unknown> {
+  runId: string;
+  taskId?: string;
+  traceId: string;
+  jobId: string;
+  agent: string;
+  /** 1 on the first delivery, counting redeliveries. */
+  attempt: number;
+  /** The process (replica) running this job. */
+  instanceId: string;
+  headers: Record<string, string>;
+  deps: D;
+  /** A child logger carrying run, agent, job and attempt. */
+  logger: Logger;
+  clock: Clock;
+  /** Aborted when the process drains past its grace period or the job can no longer be answered. */
+  signal: AbortSignal;
+  /** Publishes an event of this run, tagged with this job. */
+  emit(type: string, data?: Record<string, unknown>): Promise<void>;
+  /** Tells JetStream the job is still alive (also sent automatically every ack wait / 3). */
+  working(): void;
+}
+
+export interface AgentDefinition<I, O, D = unknown> {
+  /** Subject token and service name: letters, digits, '-' and '_'. */
+  name: string;
+  version: string;
+  description?: string;
+  input: Codec<I> | ZodType<I>;
+  output: Codec<O> | ZodType<O>;
+  /** Jobs one process runs at a time (default 1). */
+  concurrency?: number;
+  ackWaitMs?: number;
+  maxDeliver?: number;
+  /** Delay before each retry after a retryable failure; the last value repeats. */
+  backoffMs?: number[];
+  handle(input: I, context: JobContext<D>): Promise<O>;
+}
+
+/** Returns its argument, typed: the definition is plain data, wired to the bus by runAgent. */
+export function defineAgent<I, O, D = unknown>(definition: AgentDefinition<I, O, D>): AgentDefinition<I, O, D> {
+  return definition;
+}

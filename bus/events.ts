@@ -1,0 +1,163 @@
+import { nuid, type ConsumerMessages, type NatsConnection } from "nats";
+import { publishRetries } from "./publish-retries.ts";
+import { eventSchema, type AspEvent } from "../schemas/event.ts";
+import { BusError, ValidationError } from "../errors/index.ts";
+import type { Clock } from "./clock.ts";
+import type { Subjects } from "./subjects.ts";
+
+export type EventInput = Omit<AspEvent, "id" | "time" | "data" | "instance"> &
+  Partial<Pick<AspEvent, "id" | "time" | "instance">> & { data?: Record<string, unknown> };
+
+export interface EventPublisher {
+  publish(event: EventInput): Promise<AspEvent>;
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/**
+ * Events go through JetStream (stored before the publish returns) with the event id as
+ * Nats-Msg-Id, so a publisher retrying after a lost ack does not record an event twice.
+ */
+export function createEventPublisher(options: {
+  connection: NatsConnection;
+  subjects: Subjects;
+  clock: Clock;
+  instanceId: string;
+}): EventPublisher {
+  const js = options.connection.jetstream();
+  return {
+    async publish(input) {
+      const parsed = eventSchema.safeParse({
+        ...input,
+        id: input.id ?? nuid.next(),
+        time: input.time ?? new Date(options.clock.now()).toISOString(),
+        instance: input.instance ?? options.instanceId,
+        data: input.data ?? {},
+      });
+      if (!parsed.success) {
+        throw new ValidationError(`event fails its schema: ${parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ")}`);
+      }
+      const event = parsed.data;
+      const subject = options.subjects.event(event.runId, event.agent, event.type);
+      try {
+        await js.publish(subject, encoder.encode(JSON.stringify(event)), { ...publishRetries, msgID: event.id });
+      } catch (error) {
+        throw new BusError(`could not publish event ${event.type} for run ${event.runId}: ${(error as Error).message}`, { cause: error });
+      }
+      return event;
+    },
+  };
+}
+
+export interface ReplayOptions {
+  connection: NatsConnection;
+  subjects: Subjects;
+  /** One run, or every run when absent. */
+  runId?: string;
+  onEvent(event: AspEvent, sequence: number): void | Promise<void>;
+  /** Keep delivering new events after the stored ones. */
+  follow?: boolean;
+  /** Called for a stored message that is not a valid event (skipped, never fatal). */
+  onInvalid?(error: ValidationError, sequence: number): void;
+}
+
+export interface Replay {
+  /** Resolves when the stored events are delivered (without follow) or after stop(). */
+  done: Promise<void>;
+  stop(): Promise<void>;
+}
+
+const openTimeoutMs = 4000;
+const stalledTimeoutMs = 4000;
+const openAttempts = 6;
+
+function withTimeout<T>(promise: Promise<T>, milliseconds: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new BusError(`${what} did not answer within ${milliseconds} ms`)), milliseconds);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * An ordered consumer from the first stored event: a watcher that joins late sees the whole run.
+ *
+ * In a cluster with a node down, an ordered (ephemeral, one-replica) consumer is sometimes placed on
+ * the lost node and never answers. So opening one is retried with a deadline, and a replay of stored
+ * events that stalls is reopened from the next sequence; events already delivered are not repeated.
+ */
+export async function replayEvents(options: ReplayOptions): Promise<Replay> {
+  const js = options.connection.jetstream();
+  const filterSubjects = options.runId ? options.subjects.runEvents(options.runId) : options.subjects.allEvents();
+  let nextSequence = 1;
+  const open = async () => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        // Ordered consumers start from the first message by default. Passing deliver_policy here makes
+        // info() hang on nats.js 2.29 (the consumer is never created), so only a start sequence is given.
+        const consumer = await js.consumers.get(options.subjects.eventsStream, nextSequence > 1 ? { filterSubjects, opt_start_seq: nextSequence } : { filterSubjects });
+        const info = await withTimeout(consumer.info(), openTimeoutMs, "opening the events replay");
+        return { consumer, info };
+      } catch (error) {
+        if (attempt >= openAttempts) throw error;
+      }
+    }
+  };
+  let current = await open();
+  let messages: ConsumerMessages | undefined;
+  let stopped = false;
+  const replayOnce = async (): Promise<"finished" | "stalled"> => {
+    if (!options.follow && current.info.num_pending === 0) return "finished";
+    messages = await current.consumer.consume({ max_messages: 256 });
+    if (stopped) messages.stop();
+    let watchdog: NodeJS.Timeout | undefined;
+    let stalled = false;
+    const arm = () => {
+      if (options.follow) return;
+      clearTimeout(watchdog);
+      watchdog = setTimeout(() => {
+        stalled = true;
+        messages?.stop();
+      }, stalledTimeoutMs);
+    };
+    arm();
+    try {
+      for await (const message of messages) {
+        arm();
+        if (message.seq < nextSequence) continue;
+        nextSequence = message.seq + 1;
+        const parsed = safeParseEvent(message.data);
+        if (parsed.success) await options.onEvent(parsed.data, message.seq);
+        else options.onInvalid?.(parsed.error, message.seq);
+        if (!options.follow && message.info.pending === 0) return "finished";
+      }
+    } finally {
+      clearTimeout(watchdog);
+    }
+    return stalled && !stopped ? "stalled" : "finished";
+  };
+  const done = (async () => {
+    while ((await replayOnce()) === "stalled") current = await open();
+  })();
+  return {
+    done,
+    async stop() {
+      stopped = true;
+      messages?.stop();
+      await done.catch(() => undefined);
+    },
+  };
+}
+
+export function safeParseEvent(data: Uint8Array): { success: true; data: AspEvent } | { success: false; error: ValidationError } {
+  let json: unknown;
+  try {
+    json = JSON.parse(decoder.decode(data));
+  } catch (error) {
+    return { success: false, error: new ValidationError("stored event is not valid JSON", { cause: error }) };
+  }
+  const parsed = eventSchema.safeParse(json);
+  if (parsed.success) return { success: true, data: parsed.data };
+  return { success: false, error: new ValidationError(`stored event fails its schema: ${parsed.error.message}`) };
+}

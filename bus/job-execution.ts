@@ -1,0 +1,88 @@
+import type { Logger } from "pino";
+import { ValidationError } from "../errors/index.ts";
+import type { Clock } from "./clock.ts";
+import type { Codec, EncodedPayload } from "./codec.ts";
+import type { AgentDefinition, JobContext } from "./define-agent.ts";
+import type { EventPublisher } from "./events.ts";
+import type { JobMetadata } from "./headers.ts";
+import type { PayloadStore } from "./large-payload.ts";
+
+export interface ExecutionEnvironment<I, O, D> {
+  definition: AgentDefinition<I, O, D>;
+  inputCodec: Codec<I>;
+  outputCodec: Codec<O>;
+  payloads: PayloadStore;
+  events: EventPublisher;
+  logger: Logger;
+  clock: Clock;
+  instanceId: string;
+  deps: D;
+}
+
+export type ExecutionOutcome =
+  | { ok: true; encoded: EncodedPayload; durationMs: number }
+  | { ok: false; stage: "decode" | "handle" | "encode"; error: unknown; durationMs: number };
+
+export interface ExecutionRequest {
+  metadata: JobMetadata;
+  data: Uint8Array;
+  headers: Record<string, string>;
+  signal: AbortSignal;
+  working(): void;
+  logger: Logger;
+}
+
+/**
+ * Decode, handle, encode: the part shared by the JetStream job path and the direct service
+ * endpoint. It never throws; every failure comes back as an outcome naming its stage.
+ */
+export async function executeJob<I, O, D>(
+  environment: ExecutionEnvironment<I, O, D>,
+  request: ExecutionRequest,
+): Promise<ExecutionOutcome> {
+  const started = performance.now();
+  const elapsed = () => performance.now() - started;
+  let input: I;
+  try {
+    const body = await environment.payloads.fromMessage(request.data, request.headers);
+    input = environment.inputCodec.decode(body, request.headers);
+  } catch (error) {
+    return { ok: false, stage: "decode", error, durationMs: elapsed() };
+  }
+  const { metadata } = request;
+  const context: JobContext<D> = {
+    ...metadata,
+    instanceId: environment.instanceId,
+    headers: request.headers,
+    deps: environment.deps,
+    logger: request.logger,
+    clock: environment.clock,
+    signal: request.signal,
+    working: request.working,
+    emit: async (type, data) => {
+      await environment.events.publish({
+        runId: metadata.runId,
+        agent: metadata.agent,
+        type,
+        jobId: metadata.jobId,
+        taskId: metadata.taskId,
+        traceId: metadata.traceId,
+        attempt: metadata.attempt,
+        data: data ?? {},
+      });
+    },
+  };
+  let output: O;
+  try {
+    output = await environment.definition.handle(input, context);
+  } catch (error) {
+    return { ok: false, stage: "handle", error, durationMs: elapsed() };
+  }
+  try {
+    const encoded = environment.outputCodec.encode(output);
+    return { ok: true, encoded, durationMs: elapsed() };
+  } catch (error) {
+    const wrapped = error instanceof ValidationError ? error : new ValidationError(String(error), { cause: error });
+    return { ok: false, stage: "encode", error: wrapped, durationMs: elapsed() };
+  }
+}

@@ -1,0 +1,151 @@
+import type { JetStreamClient, JetStreamManager, JsMsg } from "nats";
+import type { Logger } from "pino";
+import { isRetryable, serializeError } from "../errors/index.ts";
+import { eventTypes } from "../schemas/event.ts";
+import { headerNames, headersToRecord, readJobMetadata, unaddressableRunId, type JobMetadata } from "./headers.ts";
+import { executeJob, type ExecutionEnvironment } from "./job-execution.ts";
+import { errorResultMessage, findStoredResult, publishResult } from "./job-results.ts";
+import type { JobStats } from "./job-stats.ts";
+import type { Subjects } from "./subjects.ts";
+
+export interface ProcessorSettings {
+  js: JetStreamClient;
+  jsm: JetStreamManager;
+  subjects: Subjects;
+  ackWaitMs: number;
+  maxDeliver: number;
+  backoffMs: number[];
+  stats: JobStats;
+}
+
+export interface InFlightJob {
+  message: JsMsg;
+  abort: AbortController;
+  /** Set when a drain gave the job back: its late outcome must not be acked. */
+  handedBack: boolean;
+}
+
+/**
+ * One JetStream delivery, start to finish. The ack comes last, after the result is stored:
+ * a crash anywhere before it means redelivery, and the stored result makes that harmless.
+ */
+export async function processJobMessage<I, O, D>(
+  environment: ExecutionEnvironment<I, O, D>,
+  settings: ProcessorSettings,
+  job: InFlightJob,
+): Promise<void> {
+  const { message } = job;
+  const headers = headersToRecord(message.headers);
+  const attempt = message.info.deliveryCount;
+  const agent = environment.definition.name;
+  let metadata: JobMetadata;
+  try {
+    metadata = { ...readJobMetadata(headers, { agent }), attempt };
+  } catch (error) {
+    // Without a run and job id there is nowhere to answer; terminate rather than redeliver forever,
+    // and report it under a reserved run id so the rejection is visible rather than silent.
+    environment.logger.error({ err: error, sequence: message.seq }, "job without ids terminated");
+    await reportUnaddressable(environment, settings, message.seq, attempt, error);
+    message.term();
+    return;
+  }
+  const logger = environment.logger.child({ runId: metadata.runId, jobId: metadata.jobId, attempt });
+  const address = { runId: metadata.runId, agent, jobId: metadata.jobId };
+  const emit = (type: string, data: Record<string, unknown>) =>
+    environment.events
+      .publish({ runId: metadata.runId, agent, type, jobId: metadata.jobId, taskId: metadata.taskId, traceId: metadata.traceId, attempt, data })
+      .catch((error: unknown) => logger.warn({ err: error, type }, "could not publish event"));
+
+  if (await findStoredResult(settings.jsm, settings.subjects, address)) {
+    logger.info("result already stored for this job; acknowledging the redelivery");
+    message.ack();
+    return;
+  }
+
+  settings.stats.started();
+  await emit(eventTypes.jobStarted, { instance: environment.instanceId });
+  const heartbeat = setInterval(() => message.working(), Math.max(100, Math.floor(settings.ackWaitMs / 3)));
+  const outcome = await executeJob(environment, {
+    metadata,
+    data: message.data,
+    headers,
+    signal: job.abort.signal,
+    working: () => message.working(),
+    logger,
+  }).finally(() => clearInterval(heartbeat));
+  if (job.handedBack) {
+    settings.stats.abandoned();
+    return;
+  }
+
+  if (outcome.ok) {
+    const stored = await environment.payloads
+      .toMessage(outcome.encoded, `${metadata.runId}/${metadata.jobId}/result`)
+      .then((payload) => publishResult(settings.js, settings.subjects, address, {
+        data: payload.data,
+        headers: { ...payload.headers, [headerNames.contentType]: environment.outputCodec.contentType },
+      }))
+      .then(() => true)
+      .catch((error: unknown) => {
+        logger.error({ err: error }, "could not store the result; handing the job back");
+        return false;
+      });
+    if (!stored) {
+      settings.stats.finished("failed", outcome.durationMs);
+      message.nak(settings.backoffMs[0] ?? 1000);
+      return;
+    }
+    settings.stats.finished("completed", outcome.durationMs);
+    await emit(eventTypes.jobCompleted, { durationMs: Math.round(outcome.durationMs) });
+    message.ack();
+    return;
+  }
+
+  settings.stats.finished("failed", outcome.durationMs);
+  const reason = serializeError(outcome.error);
+  if (outcome.stage === "decode") {
+    logger.warn({ reason }, "job input failed to decode");
+    // Events before results, here and below: whoever the error result wakes finds the failure recorded.
+    await emit(eventTypes.jobFailed, { stage: "decode", reason: reason.message, error: reason, final: true });
+    await publishResult(settings.js, settings.subjects, address, errorResultMessage(outcome.error)).catch((error: unknown) =>
+      logger.error({ err: error }, "could not publish the error result"),
+    );
+    message.term();
+    return;
+  }
+
+  const retry = isRetryable(outcome.error) && attempt < settings.maxDeliver;
+  if (retry) {
+    const delay = settings.backoffMs[Math.min(attempt - 1, settings.backoffMs.length - 1)] ?? 0;
+    logger.warn({ reason, delayMs: delay }, "job failed; it will be retried");
+    await emit(eventTypes.jobFailed, { stage: outcome.stage, reason: reason.message, error: reason, final: false, retryInMs: delay });
+    message.nak(delay);
+    return;
+  }
+  const why = isRetryable(outcome.error) ? `failed on the last attempt (${attempt} of ${settings.maxDeliver})` : "failed with a non-retryable error";
+  logger.error({ reason }, `job ${why}; dead letter`);
+  await emit(eventTypes.jobDeadLetter, { stage: outcome.stage, reason: `${reason.message} (${why})`, error: reason, attempts: attempt });
+  await publishResult(settings.js, settings.subjects, address, errorResultMessage(outcome.error)).catch((error: unknown) =>
+    logger.error({ err: error }, "could not publish the error result"),
+  );
+  message.term();
+}
+
+
+async function reportUnaddressable<I, O, D>(
+  environment: ExecutionEnvironment<I, O, D>,
+  settings: ProcessorSettings,
+  sequence: number,
+  attempt: number,
+  error: unknown,
+): Promise<void> {
+  const agent = environment.definition.name;
+  const jobId = `seq-${sequence}`;
+  const reason = serializeError(error);
+  await publishResult(settings.js, settings.subjects, { runId: unaddressableRunId, agent, jobId }, errorResultMessage(error)).catch(
+    (failure: unknown) => environment.logger.error({ err: failure }, "could not publish the error result"),
+  );
+  await environment.events
+    .publish({ runId: unaddressableRunId, agent, type: eventTypes.jobDeadLetter, jobId, attempt, data: { stage: "headers", reason: reason.message, error: reason, sequence } })
+    .catch((failure: unknown) => environment.logger.warn({ err: failure }, "could not publish event"));
+}

@@ -1,0 +1,182 @@
+import { AckPolicy, DeliverPolicy, nuid, type Consumer, type NatsConnection, type Service } from "nats";
+import type { Logger } from "pino";
+import { systemClock, type Clock } from "./clock.ts";
+import { toCodec } from "./codec.ts";
+import { listenForDeadLetters } from "./dead-letter-listener.ts";
+import type { AgentDefinition } from "./define-agent.ts";
+import { createDirectHandler } from "./direct-endpoint.ts";
+import { createEventPublisher } from "./events.ts";
+import type { ExecutionEnvironment } from "./job-execution.ts";
+import { processJobMessage, type InFlightJob } from "./job-processor.ts";
+import { JobStats, type JobStatsSnapshot } from "./job-stats.ts";
+import { createPayloadStore } from "./large-payload.ts";
+import type { Subjects } from "./subjects.ts";
+
+export interface RunAgentDependencies<D> {
+  connection: NatsConnection;
+  subjects: Subjects;
+  logger: Logger;
+  deps: D;
+  clock?: Clock;
+  instanceId?: string;
+  /** Override the definition's settings (tests use short ack waits). */
+  ackWaitMs?: number;
+  maxDeliver?: number;
+  backoffMs?: number[];
+  concurrency?: number;
+  /** How long a pull waits for a job; also the longest a drain waits for an idle pull to end. */
+  pullExpiresMs?: number;
+  /** How long stop() lets in-flight jobs finish before handing them back. */
+  drainTimeoutMs?: number;
+}
+
+export interface RunningAgent {
+  instanceId: string;
+  stats(): JobStatsSnapshot;
+  stop(): Promise<void>;
+}
+
+const nanosecondsPerMillisecond = 1_000_000;
+
+export async function runAgent<I, O, D>(
+  definition: AgentDefinition<I, O, D>,
+  dependencies: RunAgentDependencies<D>,
+): Promise<RunningAgent> {
+  const { connection, subjects } = dependencies;
+  const agent = definition.name;
+  const instanceId = dependencies.instanceId ?? `${agent}-${nuid.next().slice(-8)}`;
+  const logger = dependencies.logger.child({ agent, instance: instanceId });
+  const ackWaitMs = dependencies.ackWaitMs ?? definition.ackWaitMs ?? 10_000;
+  const maxDeliver = dependencies.maxDeliver ?? definition.maxDeliver ?? 5;
+  const backoffMs = dependencies.backoffMs ?? definition.backoffMs ?? [1000, 5000, 15_000];
+  const concurrency = Math.max(1, dependencies.concurrency ?? definition.concurrency ?? 1);
+  // The client refuses pulls shorter than one second.
+  const pullExpiresMs = Math.max(1000, dependencies.pullExpiresMs ?? 2000);
+  const clock = dependencies.clock ?? systemClock;
+  const js = connection.jetstream();
+  const jsm = await connection.jetstreamManager();
+  const events = createEventPublisher({ connection, subjects, clock, instanceId });
+  const stats = new JobStats();
+  const environment: ExecutionEnvironment<I, O, D> = {
+    definition,
+    inputCodec: toCodec(definition.input),
+    outputCodec: toCodec(definition.output),
+    payloads: createPayloadStore({ connection, subjects }),
+    events,
+    logger,
+    clock,
+    instanceId,
+    deps: dependencies.deps,
+  };
+
+  // One durable consumer per agent, shared by every replica: the server hands each job to one puller.
+  const consumerConfig = {
+    durable_name: subjects.consumerName(agent),
+    filter_subject: subjects.job(agent),
+    ack_policy: AckPolicy.Explicit,
+    deliver_policy: DeliverPolicy.All,
+    ack_wait: ackWaitMs * nanosecondsPerMillisecond,
+    max_deliver: maxDeliver,
+    max_ack_pending: -1,
+  };
+  const existing = await jsm.consumers.info(subjects.jobsStream, consumerConfig.durable_name).catch(() => undefined);
+  if (existing) await jsm.consumers.update(subjects.jobsStream, consumerConfig.durable_name, consumerConfig);
+  else await jsm.consumers.add(subjects.jobsStream, consumerConfig);
+  const consumer = await js.consumers.get(subjects.jobsStream, consumerConfig.durable_name);
+
+  const deadLetters = listenForDeadLetters({ connection, js, jsm, subjects, agent, events, logger });
+  const lifetime = new AbortController();
+  const service: Service = await connection.services.add({
+    name: agent,
+    version: definition.version,
+    description: definition.description ?? agent,
+    metadata: { namespace: subjects.namespace, instance: instanceId },
+    statsHandler: async () => stats.snapshot(),
+  });
+  const direct = createDirectHandler(environment, stats, lifetime.signal);
+  service.addEndpoint("direct", {
+    subject: subjects.direct(agent),
+    handler: (error, message) => {
+      if (error) return logger.warn({ err: error }, "direct endpoint error");
+      direct(message).catch((failure: unknown) => logger.error({ err: failure }, "direct request crashed"));
+    },
+  });
+
+  const inFlight = new Set<InFlightJob>();
+  let stopping = false;
+  const settings = { js, jsm, subjects, ackWaitMs, maxDeliver, backoffMs, stats };
+  // A slot must never reject unobserved: that would be an unhandled rejection in a worker holding jobs.
+  const slots = Array.from({ length: concurrency }, () =>
+    pullLoop(consumer).catch((error: unknown) => logger.error({ err: error }, "pull loop ended with an error")),
+  );
+  logger.info({ ackWaitMs, maxDeliver, concurrency }, "agent running");
+
+  // Pull one message per free slot: a busy process asks for nothing, so a free replica takes the next job.
+  async function pullLoop(source: Consumer): Promise<void> {
+    while (!stopping && !connection.isClosed()) {
+      let message;
+      try {
+        message = await source.next({ expires: pullExpiresMs });
+      } catch (error) {
+        if (stopping || connection.isClosed()) break;
+        logger.warn({ err: error }, "pull failed; retrying");
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        continue;
+      }
+      if (!message) continue;
+      if (stopping) {
+        message.nak();
+        break;
+      }
+      const job: InFlightJob = { message, abort: new AbortController(), handedBack: false };
+      inFlight.add(job);
+      try {
+        await processJobMessage(environment, settings, job);
+      } catch (error) {
+        // Only the bus failing can get here (results lookup, publish); the job is retried later.
+        logger.error({ err: error }, "job processing failed; handing the job back");
+        if (!job.handedBack) {
+          try {
+            message.nak(backoffMs[0] ?? 1000);
+          } catch {
+            // connection gone: the ack wait hands the job back anyway
+          }
+        }
+      } finally {
+        inFlight.delete(job);
+      }
+    }
+  }
+
+  let stopped: Promise<void> | undefined;
+  return {
+    instanceId,
+    stats: () => stats.snapshot(),
+    stop: () => {
+      stopped ??= (async () => {
+        stopping = true;
+        logger.info({ inFlight: inFlight.size }, "draining");
+        const drained = Promise.all(slots);
+        const grace = dependencies.drainTimeoutMs ?? 30_000;
+        let timer: NodeJS.Timeout | undefined;
+        const timedOut = await Promise.race([
+          drained.then(() => false),
+          new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), grace))),
+        ]);
+        clearTimeout(timer);
+        if (timedOut) {
+          for (const job of inFlight) {
+            job.handedBack = true;
+            job.abort.abort(new Error("agent is stopping"));
+            job.message.nak();
+          }
+        }
+        lifetime.abort(new Error("agent is stopping"));
+        deadLetters.unsubscribe();
+        await service.stop().catch(() => undefined);
+        logger.info({ handedBack: timedOut }, "agent stopped");
+      })();
+      return stopped;
+    },
+  };
+}

@@ -1,0 +1,73 @@
+/**
+ * The one subject scheme. Variable ids sit in fixed token positions so `*` filters work:
+ *
+ *   <ns>.jobs.<agent>                          JetStream work queue, one durable pull consumer per agent
+ *   <ns>.results.<runId>.<agent>.<jobId>       JetStream: the durable result of one job (also its reply)
+ *   <ns>.events.<runId>.<agent>.<event...>     JetStream: every lifecycle event of every run
+ *   <ns>.direct.<agent>                        core NATS service endpoint: request/reply without the queue
+ *   <ns>.control.<runId>.<command>             core NATS: human gate decisions and run commands
+ *
+ * The namespace (default "asp") lets several fleets, or several test files, share one server.
+ */
+export interface Subjects {
+  readonly namespace: string;
+  readonly jobsStream: string;
+  readonly resultsStream: string;
+  readonly eventsStream: string;
+  readonly runsBucket: string;
+  readonly artifactsBucket: string;
+  readonly historyBucket: string;
+  job(agent: string): string;
+  allJobs(): string;
+  result(runId: string, agent: string, jobId: string): string;
+  allResults(): string;
+  event(runId: string, agent: string, event: string): string;
+  runEvents(runId: string): string;
+  allEvents(): string;
+  direct(agent: string): string;
+  control(runId: string, command: string): string;
+  consumerName(agent: string): string;
+}
+
+const tokenPattern = /^[A-Za-z0-9_-]+$/;
+
+/** A subject token must not contain separators or wildcards, or filters would match the wrong messages. */
+export function assertToken(value: string, what: string): string {
+  if (!tokenPattern.test(value)) {
+    throw new Error(`${what} "${value}" is not a valid subject token (letters, digits, '-' and '_' only)`);
+  }
+  return value;
+}
+
+/** Event names may be dotted (`llm.call`), each part a valid token. */
+function assertEventName(value: string): string {
+  for (const part of value.split(".")) assertToken(part, "event name part");
+  return value;
+}
+
+export function createSubjects(namespace = "asp"): Subjects {
+  assertToken(namespace, "namespace");
+  const upper = namespace.toUpperCase().replace(/-/g, "_");
+  return Object.freeze({
+    namespace,
+    jobsStream: `${upper}_JOBS`,
+    resultsStream: `${upper}_RESULTS`,
+    eventsStream: `${upper}_EVENTS`,
+    runsBucket: `${namespace}-runs`,
+    artifactsBucket: `${namespace}-artifacts`,
+    historyBucket: `${namespace}-history`,
+    job: (agent: string) => `${namespace}.jobs.${assertToken(agent, "agent")}`,
+    allJobs: () => `${namespace}.jobs.>`,
+    result: (runId: string, agent: string, jobId: string) =>
+      `${namespace}.results.${assertToken(runId, "run id")}.${assertToken(agent, "agent")}.${assertToken(jobId, "job id")}`,
+    allResults: () => `${namespace}.results.>`,
+    event: (runId: string, agent: string, event: string) =>
+      `${namespace}.events.${assertToken(runId, "run id")}.${assertToken(agent, "agent")}.${assertEventName(event)}`,
+    runEvents: (runId: string) => `${namespace}.events.${assertToken(runId, "run id")}.>`,
+    allEvents: () => `${namespace}.events.>`,
+    direct: (agent: string) => `${namespace}.direct.${assertToken(agent, "agent")}`,
+    control: (runId: string, command: string) =>
+      `${namespace}.control.${assertToken(runId, "run id")}.${assertToken(command, "command")}`,
+    consumerName: (agent: string) => assertToken(agent, "agent"),
+  });
+}

@@ -1,0 +1,114 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { createWriteStream, existsSync, mkdirSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { readyLinePrefix } from "../bus/agent-process.ts";
+
+export const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const mainEntry = path.join(repositoryRoot, "cli", "main.ts");
+/** The agent process built as plain JavaScript by bench/build-agent-bundle.ts. */
+export const agentBundlePath = path.join(repositoryRoot, "out", "agent-bundle", "agent.mjs");
+
+/**
+ * `node --import tsx cli/main.ts agent NAME` by default. With ASP_AGENT_RUNNER=build in the fleet's
+ * env, bare `node` runs the prebuilt bundle: no compiler thread, about 50 MB less per process
+ * (docs/decisions/0901-agents-can-run-from-a-build.md). Opt-in, so a stale build never runs by surprise.
+ */
+function agentCommandLine(name: string, env: Record<string, string | undefined>): string[] {
+  const runner = env.ASP_AGENT_RUNNER?.trim() || "tsx";
+  if (runner === "tsx") return ["--import", "tsx", mainEntry, "agent", name];
+  if (runner !== "build") throw new Error(`ASP_AGENT_RUNNER must be "tsx" or "build", got "${runner}"`);
+  if (!existsSync(agentBundlePath)) throw new Error(`ASP_AGENT_RUNNER=build but ${agentBundlePath} does not exist; run npx tsx bench/build-agent-bundle.ts`);
+  // A 1 MB young generation: agents hold little short-lived data, and it saves about 12 MB each.
+  return ["--max-semi-space-size=1", agentBundlePath, name];
+}
+
+export interface FleetProcess {
+  name: string;
+  child: ChildProcess;
+  instance?: string;
+  logFile: string;
+}
+
+export interface Fleet {
+  processes: FleetProcess[];
+  /** SIGTERM every process (they drain), then SIGKILL what is left after the grace period. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+export interface FleetOptions {
+  agents: string[];
+  writers: number;
+  env: Record<string, string | undefined>;
+  logDirectory: string;
+  readyTimeoutMs?: number;
+}
+
+/** Starts one agent as its own OS process and resolves when it says it is ready. */
+export function spawnAgentProcess(name: string, index: number, options: Omit<FleetOptions, "agents" | "writers">): Promise<FleetProcess> {
+  mkdirSync(options.logDirectory, { recursive: true });
+  const logFile = path.join(options.logDirectory, `${name}-${index}.log`);
+  let commandLine: string[];
+  try {
+    commandLine = agentCommandLine(name, options.env);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  const log = createWriteStream(logFile, { flags: "a" });
+  const child = spawn(process.execPath, commandLine, {
+    cwd: repositoryRoot,
+    env: { ...options.env } as NodeJS.ProcessEnv,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  child.stdout!.pipe(log, { end: false });
+  child.stderr!.pipe(log, { end: false });
+  return new Promise((resolve, reject) => {
+    let buffer = "";
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`agent ${name} did not become ready within ${options.readyTimeoutMs ?? 60_000} ms; see ${logFile}`));
+    }, options.readyTimeoutMs ?? 60_000);
+    const onData = (chunk: Buffer) => {
+      buffer += chunk.toString("utf8");
+      const line = buffer.split("\n").find((candidate) => candidate.startsWith(readyLinePrefix));
+      if (!line) return;
+      clearTimeout(timer);
+      child.stdout!.off("data", onData);
+      resolve({ name, child, logFile, instance: line.match(/instance=(\S+)/)?.[1] });
+    };
+    child.stdout!.on("data", onData);
+    child.once("exit", (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`agent ${name} exited before it was ready (code ${code}, signal ${signal}); see ${logFile}`));
+    });
+  });
+}
+
+export function stopProcess(process: FleetProcess, graceMs = 10_000): Promise<void> {
+  const { child } = process;
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
+    child.once("exit", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill("SIGTERM");
+  });
+}
+
+/** Every agent of the pipeline plus N file-writers, each a separate process. */
+export async function startFleet(options: FleetOptions): Promise<Fleet> {
+  const names = [...options.agents, ...Array.from({ length: options.writers }, () => "file-writer")];
+  const settled = await Promise.allSettled(names.map((name, index) => spawnAgentProcess(name, index, options)));
+  const processes = settled.flatMap((result) => (result.status === "fulfilled" ? [result.value] : []));
+  const stop = async (graceMs?: number) => {
+    await Promise.all(processes.map((process) => stopProcess(process, graceMs)));
+  };
+  const failed = settled.find((result): result is PromiseRejectedResult => result.status === "rejected");
+  if (failed) {
+    await stop(2000);
+    throw failed.reason;
+  }
+  return { processes, stop };
+}

@@ -1,0 +1,79 @@
+import path from "node:path";
+import { connectToBus } from "../bus/connect.ts";
+import type { BusConfig } from "../bus/config.ts";
+import { startLocalNatsServer, type LocalNatsServer } from "../bus/local-server.ts";
+import { ensureResources } from "../bus/resources.ts";
+import { createSubjects } from "../bus/subjects.ts";
+import type { Logger } from "../logging/index.ts";
+import { loadScenarioFile, startModelSimulator, type ModelSimulator, type Scenario } from "../simulator/index.ts";
+import type { NatsConnection } from "nats";
+
+export interface Environment {
+  natsUrl: string;
+  connection: NatsConnection;
+  /** Set when the local model server stands in for the API (no ANTHROPIC_API_KEY). */
+  simulator?: ModelSimulator;
+  /** Environment for agent processes: where NATS and the model are. */
+  childEnv: Record<string, string | undefined>;
+  stop(): Promise<void>;
+}
+
+export interface EnvironmentOptions {
+  bus: BusConfig;
+  env: Record<string, string | undefined>;
+  scenario?: Scenario;
+  scenarioPath?: string;
+  logger: Logger;
+  notice(line: string): void;
+}
+
+/**
+ * What a run needs around it: NATS (NATS_URL, or a local nats-server with JetStream under the
+ * data folder) and a model (the API with a key, or the local model server driven by a scenario).
+ */
+export async function startEnvironment(options: EnvironmentOptions): Promise<Environment> {
+  const { bus, env, logger } = options;
+  let server: LocalNatsServer | undefined;
+  let simulator: ModelSimulator | undefined;
+  let connection: NatsConnection | undefined;
+  try {
+    let natsUrl = bus.natsUrl;
+    if (!natsUrl) {
+      server = await startLocalNatsServer({ dataDir: path.resolve(bus.dataDir, "nats"), logger });
+      natsUrl = server.url;
+      options.notice(`NATS_URL is not set: started a local nats-server with JetStream at ${natsUrl} (data in ${path.resolve(bus.dataDir, "nats")})`);
+    }
+    connection = await connectToBus({ ...bus, natsUrl }, { logger, name: "asp-cli" });
+    await ensureResources(connection, createSubjects(bus.namespace), { replicas: bus.jetStreamReplicas });
+
+    const childEnv: Record<string, string | undefined> = { ...env, NATS_URL: natsUrl, ASP_NAMESPACE: bus.namespace };
+    if (!env.ANTHROPIC_API_KEY) {
+      if (!options.scenario && !options.scenarioPath) {
+        throw new Error("ANTHROPIC_API_KEY is not set and no --scenario was given: set the key to use Claude, or pass a scenario for the local model server");
+      }
+      simulator = await startModelSimulator({ scenario: options.scenario ?? options.scenarioPath!, port: 0 });
+      childEnv.ASP_LLM_BASE_URL = simulator.url;
+      delete childEnv.ANTHROPIC_BASE_URL;
+      options.notice(`ANTHROPIC_API_KEY is not set: using the local model server at ${simulator.url} (scenario ${options.scenarioPath ?? options.scenario?.name ?? "inline"})`);
+    }
+    const ready = connection;
+    return {
+      natsUrl,
+      connection: ready,
+      ...(simulator ? { simulator } : {}),
+      childEnv,
+      async stop() {
+        await ready.drain().catch(() => undefined);
+        await simulator?.close();
+        await server?.stop();
+      },
+    };
+  } catch (error) {
+    await connection?.close().catch(() => undefined);
+    await simulator?.close();
+    await server?.stop();
+    throw error;
+  }
+}
+
+export { loadScenarioFile };

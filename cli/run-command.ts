@@ -1,0 +1,115 @@
+import { randomBytes } from "node:crypto";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { readBusConfig } from "../bus/config.ts";
+import { createSubjects } from "../bus/subjects.ts";
+import { fleetAgents } from "../agents/registry.ts";
+import { createLogger } from "../logging/index.ts";
+import { runRequestSchema } from "../schemas/run.ts";
+import type { Task } from "../schemas/task.ts";
+import { loadScenarioFile, type Scenario } from "../simulator/index.ts";
+import type { CommandIo } from "./command-io.ts";
+import { startFleet, type Fleet } from "./fleet.ts";
+import { fleetIsRunning } from "./fleet-discovery.ts";
+import { loadTask, parseTask } from "./load-task.ts";
+import { startEnvironment, type Environment } from "./local-environment.ts";
+import { submitRun } from "./submit-run.ts";
+
+export const runUsage = `usage: asp run [TASK] [--scenario FILE] [--out DIR] [--writers N] [--json] [--pipeline NAME] [--budget USD]
+  TASK is a YAML/JSON task file or the task in words; with --scenario it may be left out (the scenario carries it).
+  Exit codes: 0 the run passed, 1 a gate or the tests failed, 2 an error.
+`;
+
+export function newRunId(now: Date, task?: Task): string {
+  const stamp = now.toISOString().replace(/[-:]/g, "").replace("T", "-").slice(0, 15);
+  return `${task?.id ?? "run"}-${stamp}-${randomBytes(3).toString("hex")}`;
+}
+
+export function cliLogger(env: Record<string, string | undefined>, io: CommandIo) {
+  return createLogger({
+    name: "asp-cli",
+    level: (env.ASP_LOG_LEVEL as "info" | undefined) ?? "warn",
+    secrets: [env.ANTHROPIC_API_KEY],
+    destination: { write: (line: string) => void io.stderr.write(line) },
+  });
+}
+
+/** Validated run options shared by `asp run` and `asp submit`. */
+export function parseRunOptions(values: { writers?: string; budget?: string }): { writers: number; budgetUsd?: number } | string {
+  const writers = Number(values.writers ?? "2");
+  if (!Number.isInteger(writers) || writers < 1 || writers > 64) return `--writers must be a whole number from 1 to 64 (got ${values.writers})`;
+  if (values.budget === undefined) return { writers };
+  const budgetUsd = Number(values.budget);
+  if (!(budgetUsd > 0)) return `--budget must be a positive number of US dollars (got ${values.budget})`;
+  return { writers, budgetUsd };
+}
+
+export async function resolveTask(positionals: string[], scenario: Scenario | undefined, scenarioPath: string | undefined): Promise<Task | undefined> {
+  const taskArgument = positionals.join(" ");
+  if (taskArgument) return loadTask(taskArgument);
+  return scenario?.task ? parseTask(scenario.task, scenarioPath ?? "the scenario") : undefined;
+}
+
+export async function runCommand(argv: string[], io: CommandIo, env: Record<string, string | undefined> = process.env): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        scenario: { type: "string" },
+        out: { type: "string" },
+        writers: { type: "string", default: "2" },
+        json: { type: "boolean", default: false },
+        pipeline: { type: "string", default: "default" },
+        budget: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+    });
+  } catch (error) {
+    io.stderr.write(`${(error as Error).message}\n${runUsage}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    io.stdout.write(runUsage);
+    return 0;
+  }
+  const options = parseRunOptions(values);
+  if (typeof options === "string") {
+    io.stderr.write(`${options}\n`);
+    return 2;
+  }
+  const notice = (line: string) => io.stderr.write(`${line}\n`);
+  const logger = cliLogger(env, io);
+
+  let environment: Environment | undefined;
+  let fleet: Fleet | undefined;
+  try {
+    const scenario = values.scenario ? await loadScenarioFile(values.scenario) : undefined;
+    const task = await resolveTask(positionals, scenario, values.scenario);
+    if (!task) {
+      io.stderr.write(`no task: give a task file or words, or a --scenario that carries a task\n${runUsage}`);
+      return 2;
+    }
+    const bus = readBusConfig(env);
+    const subjects = createSubjects(bus.namespace);
+    environment = await startEnvironment({ bus, env, scenario, scenarioPath: values.scenario, logger, notice });
+    const { connection } = environment;
+    if (env.NATS_URL && (await fleetIsRunning(connection, subjects))) {
+      notice(`a fleet is already running on ${environment.natsUrl}: submitting to it`);
+    } else {
+      notice(`starting the fleet: ${fleetAgents.length} agents and ${options.writers} file-writer(s)`);
+      fleet = await startFleet({ agents: fleetAgents, writers: options.writers, env: environment.childEnv, logDirectory: path.resolve(bus.dataDir, "logs") });
+    }
+    const request = runRequestSchema.parse({ runId: newRunId(new Date(), task), task, pipeline: values.pipeline, ...(options.budgetUsd ? { budgetUsd: options.budgetUsd } : {}) });
+    const submitted = await submitRun({ connection, subjects, logger, request, io, json: values.json, ...(values.out ? { out: values.out } : {}) });
+    return submitted.exitCode;
+  } catch (error) {
+    io.stderr.write(`asp run: ${(error as Error).message}\n`);
+    return 2;
+  } finally {
+    await fleet?.stop();
+    await environment?.stop();
+  }
+}

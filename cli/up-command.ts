@@ -1,0 +1,67 @@
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { readBusConfig } from "../bus/config.ts";
+import { fleetAgents } from "../agents/registry.ts";
+import { loadScenarioFile } from "../simulator/index.ts";
+import type { CommandIo } from "./command-io.ts";
+import { forgetFleet, recordFleet } from "./fleet-address.ts";
+import { startFleet } from "./fleet.ts";
+import { startEnvironment } from "./local-environment.ts";
+import { cliLogger, parseRunOptions } from "./run-command.ts";
+
+const usage = `usage: asp up [--writers N] [--scenario FILE]
+  Starts the whole fleet (every agent as its own process, N file-writers) against NATS_URL or a local
+  nats-server, and keeps it running until Ctrl-C. Without ANTHROPIC_API_KEY the local model server
+  serves --scenario.
+`;
+
+export async function upCommand(argv: string[], io: CommandIo, env: Record<string, string | undefined> = process.env, signals: NodeJS.EventEmitter = process): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({ args: argv, options: { writers: { type: "string", default: "2" }, scenario: { type: "string" }, help: { type: "boolean", short: "h" } } }));
+  } catch (error) {
+    io.stderr.write(`${(error as Error).message}\n${usage}`);
+    return 2;
+  }
+  if (values.help) {
+    io.stdout.write(usage);
+    return 0;
+  }
+  const options = parseRunOptions(values);
+  if (typeof options === "string") {
+    io.stderr.write(`${options}\n`);
+    return 2;
+  }
+  const notice = (line: string) => io.stderr.write(`${line}\n`);
+  const bus = readBusConfig(env);
+  let environment;
+  try {
+    const scenario = values.scenario ? await loadScenarioFile(values.scenario) : undefined;
+    environment = await startEnvironment({ bus, env, scenario, scenarioPath: values.scenario, logger: cliLogger(env, io), notice });
+  } catch (error) {
+    io.stderr.write(`asp up: ${(error as Error).message}\n`);
+    return 2;
+  }
+  try {
+    const fleet = await startFleet({ agents: fleetAgents, writers: options.writers, env: environment.childEnv, logDirectory: path.resolve(bus.dataDir, "logs") });
+    await recordFleet(bus.dataDir, { natsUrl: environment.natsUrl, namespace: bus.namespace, pid: process.pid });
+    io.stdout.write(`fleet up on ${environment.natsUrl} (namespace ${bus.namespace}): ${fleet.processes.length} processes, ${options.writers} file-writer(s); logs in ${path.resolve(bus.dataDir, "logs")}\n`);
+    io.stdout.write(`submit with: asp submit <task>   watch with: asp watch   stop with Ctrl-C\n`);
+    const exited = fleet.processes.map((process) => new Promise<string>((resolve) => process.child.once("exit", () => resolve(`${process.name} (${process.instance}) exited`))));
+    const signal = await new Promise<string>((resolve) => {
+      const on = (name: string) => () => resolve(name);
+      signals.once("SIGINT", on("SIGINT"));
+      signals.once("SIGTERM", on("SIGTERM"));
+      for (const exit of exited) void exit.then((line) => notice(`warning: ${line}`));
+    });
+    notice(`${signal}: draining the fleet`);
+    await fleet.stop();
+    return 0;
+  } catch (error) {
+    io.stderr.write(`asp up: ${(error as Error).message}\n`);
+    return 2;
+  } finally {
+    await forgetFleet(bus.dataDir);
+    await environment.stop();
+  }
+}

@@ -1,0 +1,96 @@
+/**
+ * The small error hierarchy shared by every layer. `retryable` decides redelivery
+ * versus dead letter; `code` is stable and travels on the wire as the NATS service
+ * error code header.
+ */
+export interface AspErrorOptions {
+  code: string;
+  retryable?: boolean;
+  cause?: unknown;
+  /** Extra fields that are safe to log and publish (never secrets). */
+  details?: Record<string, unknown>;
+}
+
+export class AspError extends Error {
+  override name = "AspError";
+  readonly code: string;
+  readonly retryable: boolean;
+  readonly details: Record<string, unknown>;
+
+  constructor(message: string, options: AspErrorOptions) {
+    super(message, { cause: options.cause });
+    this.code = options.code;
+    this.retryable = options.retryable ?? false;
+    this.details = options.details ?? {};
+  }
+
+  toJSON(): SerializedError {
+    return { name: this.name, code: this.code, message: this.message, retryable: this.retryable, details: this.details };
+  }
+}
+
+/** Input that fails its schema: from a user, the bus or a model. Never retried as-is. */
+export class ValidationError extends AspError {
+  override name = "ValidationError";
+  constructor(message: string, options: Partial<AspErrorOptions> = {}) {
+    super(message, { code: "validation_failed", retryable: false, ...options });
+  }
+}
+
+/** Configuration that is missing or malformed; names the variable. */
+export class ConfigError extends AspError {
+  override name = "ConfigError";
+  constructor(message: string, options: Partial<AspErrorOptions> = {}) {
+    super(message, { code: "config_invalid", retryable: false, ...options });
+  }
+}
+
+/** A model call that failed: network, overload, rate limit, or output that could not be used. */
+export class ModelError extends AspError {
+  override name = "ModelError";
+  constructor(message: string, options: Partial<AspErrorOptions> = {}) {
+    super(message, { code: "model_failed", retryable: true, ...options });
+  }
+}
+
+/** The bus could not be reached, or a request timed out. */
+export class BusError extends AspError {
+  override name = "BusError";
+  constructor(message: string, options: Partial<AspErrorOptions> = {}) {
+    super(message, { code: "bus_failed", retryable: true, ...options });
+  }
+}
+
+/** A run stopped because the next model call would exceed its budget. */
+export class BudgetExceededError extends AspError {
+  override name = "BudgetExceededError";
+  constructor(message: string, options: Partial<AspErrorOptions> = {}) {
+    super(message, { code: "budget_exceeded", retryable: false, ...options });
+  }
+}
+
+export interface SerializedError {
+  name: string;
+  code: string;
+  message: string;
+  retryable: boolean;
+  details?: Record<string, unknown>;
+}
+
+/** Turns anything thrown into the wire shape, keeping AspError fields and hiding stack traces. */
+export function serializeError(error: unknown): SerializedError {
+  if (error instanceof AspError) return error.toJSON();
+  if (error instanceof Error) return { name: error.name, code: "internal_error", message: error.message, retryable: true };
+  return { name: "Error", code: "internal_error", message: String(error), retryable: true };
+}
+
+export function isRetryable(error: unknown): boolean {
+  if (error instanceof AspError) return error.retryable;
+  // Unknown failures (a bug, a dropped socket) get another attempt; the max-deliver cap bounds them.
+  return true;
+}
+
+/** A budget stop must travel up unchanged: retrying or failing closed on it would only spend more. */
+export function isBudgetExceeded(error: unknown): boolean {
+  return error instanceof AspError && error.code === "budget_exceeded";
+}

@@ -1,0 +1,1 @@
+export * from "./asp-error.ts";

@@ -1,0 +1,127 @@
+import Anthropic from "@anthropic-ai/sdk";
+import { ConfigError } from "../errors/asp-error.ts";
+import type { Logger } from "../logging/logger.ts";
+import { createSecretScrubber } from "../logging/secret-scrubber.ts";
+import type { LlmCallRecord } from "../schemas/llm-call.ts";
+import type { AttemptSenderDeps, BeforeCallInfo, CallScope } from "./attempt-sender.ts";
+import type { CallIdentity } from "./call-identity.ts";
+import { modelFor, type ModelConfig } from "./config.ts";
+import { findPrice } from "./pricing.ts";
+import { requestStructured, type StructuredRequest, type StructuredResult } from "./structured-output.ts";
+import { requestText, type TextRequest, type TextResult } from "./text-output.ts";
+
+export interface ModelClientDeps {
+  /** A ready SDK client; built from the config (maxRetries 0) when absent. */
+  anthropic?: Anthropic;
+  logger: Logger;
+  clock: { now(): number };
+  sleep?: (milliseconds: number) => Promise<void>;
+  /** Every HTTP attempt's record, for every call of this client. */
+  onCall?: (record: LlmCallRecord) => void | Promise<void>;
+  /** Runs before each HTTP attempt; throwing (e.g. BudgetExceededError) stops the call unsent. */
+  beforeCall?: (info: BeforeCallInfo) => void | Promise<void>;
+}
+
+export interface ModelClient {
+  structured<T>(request: StructuredRequest<T>): Promise<StructuredResult<T>>;
+  text(request: TextRequest): Promise<TextResult>;
+  /** The model an agent's calls use. */
+  modelFor(agent: string): string;
+}
+
+const defaultSleep = (milliseconds: number) => new Promise<void>((resolve) => setTimeout(resolve, milliseconds));
+
+export function createModelClient(config: ModelConfig, deps: ModelClientDeps): ModelClient {
+  const anthropic = deps.anthropic ?? buildAnthropic(config, deps.logger);
+  const scrubber = createSecretScrubber([config.apiKey]);
+  const sender: AttemptSenderDeps = {
+    anthropic,
+    logger: deps.logger,
+    clock: deps.clock,
+    sleep: deps.sleep ?? defaultSleep,
+    scrubber,
+    streaming: config.streaming,
+    maxAttempts: config.maxAttempts,
+    timeoutMs: config.timeoutMs,
+    backoff: config.retry,
+    ...(deps.beforeCall ? { beforeCall: deps.beforeCall } : {}),
+  };
+  const warnedModels = new Set<string>();
+
+  const scopeFor = (identity: CallIdentity, model: string, purpose: LlmCallRecord["purpose"], onCall: ModelClientDeps["onCall"], calls: LlmCallRecord[]): CallScope => ({
+    identity,
+    model,
+    purpose,
+    attempts: 0,
+    record: async (record) => {
+      calls.push(record);
+      for (const listener of [deps.onCall, onCall]) {
+        if (!listener) continue;
+        try {
+          await listener(record);
+        } catch (error) {
+          // Telemetry that cannot be delivered must not fail a paid-for model call.
+          deps.logger.warn({ err: error, agent: record.agent, attempt: record.attempt }, "llm.call listener failed");
+        }
+      }
+    },
+  });
+
+  const resolveModel = (agent: string, requested: string | undefined): string => {
+    const model = requested ?? modelFor(config, agent);
+    if (!findPrice(model) && !warnedModels.has(model)) {
+      warnedModels.add(model);
+      deps.logger.warn({ model }, "model has no price in llm/pricing.ts; costs use the default price (see docs/pricing.md)");
+    }
+    return model;
+  };
+
+  return {
+    modelFor: (agent) => modelFor(config, agent),
+
+    async structured<T>(request: StructuredRequest<T>): Promise<StructuredResult<T>> {
+      const model = resolveModel(request.agent, request.model);
+      const calls: LlmCallRecord[] = [];
+      const identity: CallIdentity = { agent: request.agent, runId: request.runId, round: request.round };
+      const scope = scopeFor(identity, model, "structured", request.onCall, calls);
+      const value = await requestStructured({ sender, scope, model, maxTokens: request.maxTokens ?? config.maxTokens.structured, promptCaching: config.promptCaching }, request);
+      return { value, calls };
+    },
+
+    async text(request: TextRequest): Promise<TextResult> {
+      const model = resolveModel(request.agent, request.model);
+      const calls: LlmCallRecord[] = [];
+      const identity: CallIdentity = { agent: request.agent, file: request.file, runId: request.runId, round: request.round };
+      const scope = scopeFor(identity, model, "text", request.onCall, calls);
+      const result = await requestText({ sender, scope, model, maxTokens: request.maxTokens ?? config.maxTokens.text, promptCaching: config.promptCaching }, request);
+      return { ...result, calls };
+    },
+  };
+}
+
+/**
+ * The SDK client with its own retries off: this layer retries so every HTTP attempt is
+ * visible and recorded. Credentials come only from the config, never the SDK's env lookup.
+ */
+function buildAnthropic(config: ModelConfig, logger: Logger): Anthropic {
+  if (config.apiKey === undefined && config.baseUrl === undefined) {
+    throw new ConfigError("ANTHROPIC_API_KEY is required to call the Anthropic API (or set ASP_LLM_BASE_URL to a local model server)", {
+      details: { variable: "ANTHROPIC_API_KEY" },
+    });
+  }
+  const sdkLogger = logger.child({ component: "anthropic-sdk" });
+  return new Anthropic({
+    // A local server takes any key; a placeholder keeps the SDK from reading the environment.
+    apiKey: config.apiKey ?? "local-model-server",
+    ...(config.baseUrl !== undefined ? { baseURL: config.baseUrl } : {}),
+    maxRetries: 0,
+    timeout: config.timeoutMs,
+    logLevel: "warn",
+    logger: {
+      error: (message: string, ...rest: unknown[]) => sdkLogger.error({ details: rest }, message),
+      warn: (message: string, ...rest: unknown[]) => sdkLogger.warn({ details: rest }, message),
+      info: (message: string, ...rest: unknown[]) => sdkLogger.info({ details: rest }, message),
+      debug: (message: string, ...rest: unknown[]) => sdkLogger.debug({ details: rest }, message),
+    },
+  });
+}

@@ -1,0 +1,34 @@
+import { z } from "zod";
+
+/** The envelope of every lifecycle event on `<ns>.events.<runId>.<agent>.<event>`. */
+export const eventSchema = z.object({
+  id: z.string().min(1),
+  runId: z.string().min(1),
+  agent: z.string().min(1),
+  type: z.string().min(1),
+  time: z.string().datetime(),
+  jobId: z.string().optional(),
+  taskId: z.string().optional(),
+  traceId: z.string().optional(),
+  attempt: z.number().int().positive().optional(),
+  instance: z.string().optional(),
+  data: z.record(z.string(), z.unknown()).default({}),
+});
+export type AspEvent = z.infer<typeof eventSchema>;
+
+/** Well-known event types. Agents may publish others; consumers ignore what they do not know. */
+export const eventTypes = {
+  jobStarted: "job.started",
+  jobCompleted: "job.completed",
+  jobFailed: "job.failed",
+  jobDeadLetter: "job.dead_letter",
+  llmCall: "llm.call",
+  progress: "progress",
+  fileWritten: "file.written",
+  gateVerdict: "gate.verdict",
+  runStarted: "run.started",
+  runCompleted: "run.completed",
+  runFailed: "run.failed",
+  stageStarted: "stage.started",
+  stageCompleted: "stage.completed",
+} as const;

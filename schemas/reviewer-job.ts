@@ -1,0 +1,21 @@
+import { z } from "zod";
+import { taskSchema } from "./task.ts";
+import { planSchema } from "./plan.ts";
+import { designSchema } from "./design.ts";
+
+/** A file as reviewers see it. Code travels inside JSON here only because code (not a model) encodes it. */
+export const reviewedFileSchema = z.object({ path: z.string(), type: z.string(), content: z.string() });
+
+/**
+ * The job every reviewer takes, built-in specialist or plug-in: the gate fans it out by subject
+ * (`<ns>.jobs.<reviewer>`), so a new reviewer is one more subject, not a change to the gate.
+ */
+export const reviewerJobSchema = z.object({
+  gate: z.enum(["design-review", "code-review"]),
+  specialty: z.string(),
+  task: taskSchema,
+  plan: planSchema.optional(),
+  design: designSchema.optional(),
+  files: z.array(reviewedFileSchema).optional(),
+});
+export type ReviewerJob = z.infer<typeof reviewerJobSchema>;

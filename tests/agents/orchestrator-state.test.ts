@@ -1,0 +1,85 @@
+import { describe, expect, it } from "vitest";
+import { completeStage, failStage, initialRunState, nextStep, startStage } from "../../agents/orchestrator/state-machine.ts";
+import { loadPipeline } from "../../agents/orchestrator/pipeline-loader.ts";
+import type { RunState } from "../../schemas/run.ts";
+
+const pipeline = await loadPipeline("default");
+const task = { title: "t", description: "d", requirements: [] };
+const now = "2026-01-01T00:00:00.000Z";
+
+/** Drives the state machine with scripted stage outputs, as the orchestrator would. */
+function drive(outputs: (stage: string, round: number, state: RunState) => Record<string, unknown>): { state: RunState; visits: string[] } {
+  let state = initialRunState({ runId: "r1", task, pipeline: "default" }, pipeline, now);
+  const visits: string[] = [];
+  for (let step = nextStep(state, pipeline); step.kind === "stage"; step = nextStep(state, pipeline)) {
+    state = startStage(state, pipeline, step.stage, step.round, now);
+    visits.push(`${step.stage.id}#${step.round}${state.feedbackFor === step.stage.id ? "+feedback" : ""}`);
+    state = completeStage(state, pipeline, step.stage, step.round, outputs(step.stage.id, step.round, state), now).state;
+    if (visits.length > 50) throw new Error("the run does not end");
+  }
+  return { state, visits };
+}
+
+const pass = (stage: string) => (stage === "test" ? { verdict: "PASS" } : stage.endsWith("review") ? { verdict: "PASS", findings: [] } : { ok: true });
+
+describe("the orchestrator's state machine", () => {
+  it("runs every stage once when every gate passes", () => {
+    const { state, visits } = drive((stage) => pass(stage));
+    expect(visits).toEqual(["planning#1", "design#1", "design-review#1", "code#1", "code-review#1", "test#1", "postmortem#1"]);
+    expect(state.status).toBe("running");
+    expect(Object.keys(state.outputs)).toEqual(["plan", "design", "designReview", "code", "codeReview", "testReport", "postmortem"]);
+  });
+
+  it("sends a failed design review back to design with the findings, then goes on", () => {
+    const finding = { severity: "high", category: "c", description: "no auth", target: "design" };
+    const { visits, state } = drive((stage, round) => (stage === "design-review" && round === 1 ? { verdict: "FAIL", summary: "bad", findings: [finding] } : pass(stage)));
+    expect(visits.slice(0, 5)).toEqual(["planning#1", "design#1", "design-review#1", "design#2+feedback", "design-review#2"]);
+    expect(state.status).toBe("running");
+    expect(state.feedback).toBeUndefined();
+  });
+
+  it("routes findings about the plan back to planning", () => {
+    const finding = { severity: "high", category: "c", description: "units wrong", target: "plan" };
+    const { visits } = drive((stage, round) => (stage === "design-review" && round === 1 ? { verdict: "FAIL", findings: [finding] } : pass(stage)));
+    expect(visits.slice(0, 4)).toEqual(["planning#1", "design#1", "design-review#1", "planning#2+feedback"]);
+  });
+
+  it("fails the run after three failed rounds with a clear reason, and still runs the postmortem", () => {
+    const { state, visits } = drive((stage) => (stage === "test" ? { verdict: "FAIL", failures: [{ name: "t", message: "boom" }], implicatedFiles: ["a.py"] } : pass(stage)));
+    expect(visits.filter((visit) => visit.startsWith("test"))).toEqual(["test#1", "test#2", "test#3"]);
+    expect(visits.filter((visit) => visit.startsWith("code#"))).toEqual(["code#1", "code#2+feedback", "code#3+feedback"]);
+    expect(visits.at(-1)).toBe("postmortem#1");
+    expect(state.status).toBe("failed");
+    expect(state.reason).toMatch(/^the test gate failed with FAIL after 3 round\(s\)/);
+  });
+
+  it("passes test failures to the code stage as feedback naming the implicated files", () => {
+    let seen: RunState["feedback"];
+    drive((stage, round, state) => {
+      if (stage === "code" && round === 2) seen = state.feedback;
+      return stage === "test" && round === 1 ? { verdict: "FAIL", failures: [{ name: "test_add", message: "3 != 4" }], implicatedFiles: ["calc.py"] } : pass(stage);
+    });
+    expect(seen?.files).toEqual(["calc.py"]);
+    expect(seen?.findings[0]?.description).toBe("test test_add failed: 3 != 4");
+  });
+
+  it("resumes an interrupted stage with the same round, so the same job id", () => {
+    let state = initialRunState({ runId: "r1", task, pipeline: "default" }, pipeline, now);
+    const first = nextStep(state, pipeline);
+    if (first.kind !== "stage") throw new Error("expected a stage");
+    state = startStage(state, pipeline, first.stage, first.round, now);
+    const resumed = nextStep(state, pipeline);
+    expect(resumed).toMatchObject({ kind: "stage", round: 1, resumed: true });
+  });
+
+  it("on a stage error skips to the postmortem and records the reason", () => {
+    let state = initialRunState({ runId: "r1", task, pipeline: "default" }, pipeline, now);
+    const step = nextStep(state, pipeline);
+    if (step.kind !== "stage") throw new Error("expected a stage");
+    state = startStage(state, pipeline, step.stage, step.round, now);
+    state = failStage(state, pipeline, step.stage, "dead letter", now);
+    expect(state.status).toBe("error");
+    expect(state.reason).toBe("stage planning failed: dead letter");
+    expect(nextStep(state, pipeline)).toMatchObject({ kind: "stage", stage: { id: "postmortem" } });
+  });
+});

@@ -1,0 +1,58 @@
+import { describe, expect, it } from "vitest";
+import { computeMetrics, defectLog, phaseYields, roundOfJob } from "../../agents/postmortem/metrics.ts";
+import type { AspEvent } from "../../schemas/event.ts";
+
+let sequence = 0;
+const event = (type: string, agent: string, data: Record<string, unknown>, jobId?: string): AspEvent => ({
+  id: `e${++sequence}`, runId: "r1", agent, type, time: new Date(Date.UTC(2026, 0, 1, 0, 0, sequence)).toISOString(), data, ...(jobId ? { jobId } : {}),
+});
+const call = (agent: string, costUsd: number, jobId: string, file?: string) =>
+  event("llm.call", agent, { inputTokens: 100, outputTokens: 50, cacheWriteTokens: 10, cacheReadTokens: 5, costUsd, ...(file ? { file } : {}) }, jobId);
+
+describe("postmortem figures", () => {
+  const events = [
+    event("run.started", "orchestrator", {}),
+    call("planning", 0.01, "r1-planning-r1"),
+    call("review-security", 0.02, "r1-design-review-r1-review-security"),
+    event("gate.verdict", "orchestrator", { stage: "design-review", round: 1, verdict: "FAIL", findings: [
+      { severity: "high", description: "no auth", defectType: "function", target: "design", reviewer: "review-security" },
+      { severity: "medium", description: "units", defectType: "data", target: "plan", reviewer: "review-architecture" },
+      { severity: "info", description: "nice", target: "design" },
+    ] }),
+    call("file-writer", 0.03, "r1-code-r1-fabc-a1", "a.py"),
+    call("file-writer", 0.04, "r1-code-r2-fabc-a1", "a.py"),
+    event("gate.verdict", "orchestrator", { stage: "test", round: 1, verdict: "FAIL", findings: [{ severity: "high", description: "test failed", defectType: "function", target: "code", file: "a.py" }] }),
+    event("stage.completed", "orchestrator", { stage: "code", durationMs: 300 }),
+    event("stage.completed", "orchestrator", { stage: "code", durationMs: 200 }),
+  ];
+
+  it("reads the round of a call from its job id", () => {
+    expect(roundOfJob("r1-code-r2-fabc-a1")).toBe(2);
+    expect(roundOfJob("r1-planning-r1")).toBe(1);
+    expect(roundOfJob(undefined)).toBe(1);
+  });
+
+  it("sums tokens and cost from llm.call events, by agent and by file", () => {
+    const metrics = computeMetrics({ runId: "r1", outcome: "passed", events, now: Date.parse(events[0]!.time) + 5000 });
+    expect(metrics.totals).toEqual({ calls: 4, inputTokens: 400, outputTokens: 200, cacheWriteTokens: 40, cacheReadTokens: 20, costUsd: expect.closeTo(0.1, 10) });
+    expect(metrics.costByAgent["file-writer"]!.costUsd).toBeCloseTo(0.07);
+    expect(metrics.costByFile["a.py"]!.calls).toBe(2);
+    expect(metrics.costOfQuality.reviewUsd).toBeCloseTo(0.02);
+    expect(metrics.costOfQuality.failureUsd).toBeCloseTo(0.04);
+    expect(metrics.timeByStageMs.code).toBe(500);
+    expect(metrics.plannedVersusActual.durationMs.actual).toBe(5000);
+  });
+
+  it("logs each non-info finding as a defect with the phases that injected and removed it", () => {
+    const defects = defectLog(events);
+    expect(defects.map((defect) => [defect.injectedIn, defect.removedIn, defect.type])).toEqual([
+      ["design", "design-review", "function"],
+      ["planning", "design-review", "data"],
+      ["code", "test", "function"],
+    ]);
+    const yields = phaseYields(defects);
+    expect(yields["design-review"]).toBe(1);
+    expect(yields.test).toBe(1);
+    expect(yields.process).toBeCloseTo(2 / 3);
+  });
+});

@@ -1,0 +1,67 @@
+import { execFileSync } from "node:child_process";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { runProjectTests } from "../../agents/test/run-project-tests.ts";
+import { defaultSandboxLimits, probeSandboxCapabilities } from "../../agents/test/sandbox.ts";
+
+const python = execFileSync("python3", ["-c", "import sys; print(sys.executable)"], { encoding: "utf8" }).trim();
+const capabilities = probeSandboxCapabilities();
+const deps = {
+  limits: { ...defaultSandboxLimits, timeoutMs: 15_000, memoryBytes: 512 * 1024 ** 2, maxProcesses: 64, maxFileBytes: 1024 ** 2, cpuSeconds: 10 },
+  capabilities,
+  pytestAvailable: false,
+  sandboxPath: [path.dirname(python), path.dirname(process.execPath), "/usr/bin", "/bin"].join(":"),
+  clock: { now: () => Date.now() },
+};
+
+/** A one-test python project whose test body is the hostile code. */
+const project = (body: string) => [
+  { path: "hostile/__init__.py", content: "# package\n" },
+  { path: "tests/__init__.py", content: "# tests\n" },
+  { path: "tests/test_hostile.py", content: `import os, sys, subprocess, unittest\n\nclass Hostile(unittest.TestCase):\n    def test_it(self):\n${body.split("\n").map((line) => `        ${line}`).join("\n")}\n` },
+];
+
+describe("hostile generated code in the test sandbox", () => {
+  it("contains a fork bomb: it ends, within the process limit, and leaves no process behind, not even a setsid one", async () => {
+    // Each bomb process also starts a marked sleeper, so anything the bomb left behind is easy to find.
+    const bomb = "while True:\n    try:\n        subprocess.Popen(['setsid', 'sleep', '987654'])\n        os.fork()\n    except OSError:\n        pass";
+    const report = await runProjectTests(project(bomb), { ...deps, limits: { ...deps.limits, timeoutMs: 4000 } });
+    expect(report.verdict).toBe("FAIL");
+    expect(report.timedOut).toBe(true);
+    // setsid sleepers left the process group; only the PID namespace catches them.
+    if (capabilities.networkIsolation) expect(execFileSync("ps", ["-eo", "args"], { encoding: "utf8" })).not.toContain("sleep 987654");
+  }, 60_000);
+
+  it("stops a memory hog at the memory limit", async () => {
+    const report = await runProjectTests(project("hog = bytearray(2 * 1024 ** 3)\nself.assertTrue(len(hog) > 0)"), deps);
+    expect(report.verdict).toBe("FAIL");
+    expect(report.timedOut).toBe(false);
+    expect(report.output).toContain("MemoryError");
+  }, 60_000);
+
+  it("stops a file bomb at the file size limit", async () => {
+    const report = await runProjectTests(project("with open('big.bin', 'wb') as handle:\n    handle.write(b'x' * (8 * 1024 ** 2))"), deps);
+    expect(report.verdict).toBe("FAIL");
+    expect(report.output).toMatch(/File too large|EFBIG|Errno 27/);
+  }, 60_000);
+
+  it("gives generated code no secrets and, where the kernel allows, no network and no root", async () => {
+    process.env.ASP_SANDBOX_CANARY_KEY = "sk-ant-canary-must-not-leak";
+    try {
+      const report = await runProjectTests(project([
+        "print('ENV=' + ','.join(sorted(os.environ)))",
+        "print('UID=' + str(os.getuid()))",
+        "import socket",
+        "print('INTERFACES=' + ','.join(name for _, name in socket.if_nameindex()))",
+      ].join("\n")), deps);
+      expect(report.verdict).toBe("PASS");
+      const environment = report.output.match(/ENV=(.*)/)![1]!.split(",");
+      expect(environment.some((name) => /KEY|TOKEN|SECRET|PASS|NATS|ANTHROPIC|ASP_/.test(name))).toBe(false);
+      expect(report.output).not.toContain("sk-ant-canary-must-not-leak");
+      if (capabilities.networkIsolation) expect(report.output).toContain("INTERFACES=lo\n");
+      if (capabilities.unprivilegedUser) expect(report.output).toContain(`UID=${capabilities.unprivilegedUser.uid}\n`);
+    } finally {
+      delete process.env.ASP_SANDBOX_CANARY_KEY;
+    }
+  }, 60_000);
+});

@@ -1,0 +1,55 @@
+import { mkdtempSync, readFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fileResultCodec } from "../../agents/file-writer/agent.ts";
+import { buildAgentBundle } from "../../bench/build-agent-bundle.ts";
+import { jsonCodec } from "../../bus/codec.ts";
+import { createJobClient } from "../../bus/job-client.ts";
+import { spawnAgentProcess, stopProcess, type FleetProcess } from "../../cli/fleet.ts";
+import { fileJobSchema } from "../../schemas/file-job.ts";
+import { startModelSimulator, type ModelSimulator } from "../../simulator/index.ts";
+import { setupBus, type TestBus } from "../support/nats.ts";
+
+let bus: TestBus;
+let simulator: ModelSimulator;
+let writer: FleetProcess | undefined;
+const logDirectory = mkdtempSync(path.join(os.tmpdir(), "asp-bundle-"));
+const content = "def add(a, b):\n    return a + b\n";
+
+beforeAll(async () => {
+  bus = await setupBus();
+  simulator = await startModelSimulator({ scenario: { name: "bundle", files: { "calc.py": content } }, port: 0 });
+  await buildAgentBundle();
+}, 90_000);
+afterAll(async () => {
+  if (writer) await stopProcess(writer, 5000);
+  await simulator?.close();
+  await bus?.[Symbol.asyncDispose]();
+});
+
+const env = () => ({ ...process.env, ...bus.env, ASP_LLM_BASE_URL: simulator.url, ANTHROPIC_API_KEY: "", ASP_LOG_LEVEL: "warn" });
+
+describe("agents run from the build (ASP_AGENT_RUNNER=build)", () => {
+  it("refuses an unknown runner, naming the variable", async () => {
+    await expect(spawnAgentProcess("file-writer", 0, { env: { ...env(), ASP_AGENT_RUNNER: "deno" }, logDirectory })).rejects.toThrow(/ASP_AGENT_RUNNER/);
+  });
+
+  it("runs a file-writer on bare node that finds its prompts and writes the file byte for byte", async () => {
+    writer = await spawnAgentProcess("file-writer", 1, { env: { ...env(), ASP_AGENT_RUNNER: "build" }, logDirectory, readyTimeoutMs: 60_000 });
+    const commandLine = readFileSync(`/proc/${writer.child.pid}/cmdline`, "utf8").split("\0");
+    expect(commandLine.some((argument) => argument.endsWith(path.join("out", "agent-bundle", "agent.mjs")))).toBe(true);
+    expect(commandLine).not.toContain("tsx");
+
+    const jobs = createJobClient({ connection: bus.connection, subjects: bus.subjects });
+    const entry = { path: "calc.py", type: "source" as const, purpose: "adds", unitId: "u", componentId: "c", estimatedLines: 2, dependsOn: [] };
+    const reply = await jobs.request("file-writer", { path: "calc.py", round: 1, entry, sharedContext: "a calculator" }, {
+      runId: "bundle-run",
+      inputCodec: jsonCodec(fileJobSchema),
+      outputCodec: fileResultCodec,
+      timeoutMs: 30_000,
+    });
+    expect(reply.output.content).toBe(content);
+    expect(reply.output.metadata.writer).toBe(writer.instance);
+  }, 90_000);
+});

@@ -1,0 +1,45 @@
+import { APIConnectionError, APIError, InternalServerError, RateLimitError } from "@anthropic-ai/sdk";
+import { describe, expect, it } from "vitest";
+import { capabilitiesOf } from "../../llm/model-capabilities.ts";
+import { backoffDelay, classifyFailure } from "../../llm/retry-policy.ts";
+
+describe("capabilitiesOf", () => {
+  it("allows prefill only before the 4.6 generation", () => {
+    for (const model of ["claude-sonnet-4-5", "claude-sonnet-4-5-20250929", "claude-haiku-4-5", "claude-opus-4-1", "claude-sonnet-4-20250514"]) {
+      expect(capabilitiesOf(model).assistantPrefill, model).toBe(true);
+    }
+    for (const model of ["claude-sonnet-4-6", "claude-opus-4-7", "claude-opus-5", "claude-sonnet-5-5", "us.anthropic.claude-opus-4-6-v1"]) {
+      expect(capabilitiesOf(model).assistantPrefill, model).toBe(false);
+    }
+  });
+
+  it("drops forced tool choice for the models that reject it", () => {
+    expect(capabilitiesOf("claude-sonnet-5-5").forcedToolChoice).toBe(false);
+    expect(capabilitiesOf("claude-opus-5-5").forcedToolChoice).toBe(false);
+    expect(capabilitiesOf("claude-sonnet-4-5").forcedToolChoice).toBe(true);
+  });
+});
+
+describe("retry policy", () => {
+  const headers = (entries: Record<string, string>) => new Headers(entries);
+
+  it("retries overload, rate limits, server and connection errors; not bad requests", () => {
+    expect(classifyFailure(new APIError(529, { error: { type: "overloaded_error" } }, undefined, headers({})))).toMatchObject({ code: "overloaded", retryable: true });
+    expect(classifyFailure(new RateLimitError(429, {}, undefined, headers({ "retry-after": "2" })))).toMatchObject({ code: "rate_limited", retryable: true, retryAfterMs: 2000 });
+    expect(classifyFailure(new InternalServerError(500, {}, undefined, headers({})))).toMatchObject({ code: "server_error", retryable: true });
+    expect(classifyFailure(new APIConnectionError({ message: "socket hang up" }))).toMatchObject({ code: "connection_error", retryable: true });
+    expect(classifyFailure(new APIError(400, {}, undefined, headers({})))).toMatchObject({ code: "bad_request", retryable: false });
+    expect(classifyFailure(new APIError(undefined, { error: { type: "overloaded_error" } }, undefined, undefined, "overloaded_error"))).toMatchObject({ code: "overloaded", retryable: true });
+    expect(classifyFailure(new Error("terminated"))).toMatchObject({ code: "stream_error", retryable: true });
+  });
+
+  it("honours retry-after within the cap and backs off exponentially without one", () => {
+    const settings = { baseDelayMs: 100, maxDelayMs: 1000 };
+    const plain = classifyFailure(new InternalServerError(500, {}, undefined, headers({})));
+    expect([2, 3, 4, 5, 6].map((attempt) => backoffDelay(plain, attempt, settings))).toEqual([100, 200, 400, 800, 1000]);
+    const hinted = classifyFailure(new RateLimitError(429, {}, undefined, headers({ "retry-after-ms": "300" })));
+    expect(backoffDelay(hinted, 2, settings)).toBe(300);
+    const slow = classifyFailure(new RateLimitError(429, {}, undefined, headers({ "retry-after": "60" })));
+    expect(backoffDelay(slow, 2, settings)).toBe(1000);
+  });
+});
