@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { jsonCodec } from "../../bus/codec.ts";
 import { defineAgent, type JobContext } from "../../bus/define-agent.ts";
-import { isBudgetExceeded } from "../../errors/index.ts";
+import { isInfrastructureFailure } from "../../bus/infrastructure-failure.ts";
+import { BusError, isBudgetExceeded } from "../../errors/index.ts";
 import type { Pipeline, Stage } from "../../schemas/pipeline.ts";
 import { runRequestSchema, runSummarySchema, stageInputSchema, type RunRequest, type RunState, type RunSummary } from "../../schemas/run.ts";
 import type { AgentDeps } from "../shared/agent-deps.ts";
@@ -137,6 +138,12 @@ export const orchestratorAgent = defineAgent<RunRequest, RunSummary, Orchestrato
           }
         } catch (error) {
           const message = (error as Error).message;
+          if (isInfrastructureFailure(error)) {
+            // The orchestrator lost the bus for a moment (a node restarting, a leader election), the
+            // stage did not fail. The run job goes back to the stream and resumes from the saved state;
+            // the stage is asked again under the same job id, so a finished stage answers from its stored result.
+            throw new BusError(`run ${state.runId} interrupted in stage ${stage.id} by a bus failure; it resumes on redelivery: ${message}`, { cause: error });
+          }
           if (isBudgetExceeded(error) && state.status === "running") {
             // A budget stop is a clean end, not a crash: later stages are skipped, the postmortem still runs.
             state = { ...failStage(state, pipeline, stage, message, nowIso()), status: "failed", reason: `stopped at its budget: ${message}` };

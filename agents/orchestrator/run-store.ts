@@ -1,5 +1,6 @@
 import type { KV, NatsConnection } from "nats";
 import { listKeyValues } from "../../bus/kv-listing.ts";
+import { retryTransient } from "../../bus/transient-retry.ts";
 import type { Subjects } from "../../bus/subjects.ts";
 import { runStateSchema, type RunState } from "../../schemas/run.ts";
 
@@ -15,12 +16,16 @@ export function createRunStore(connection: NatsConnection, subjects: Subjects): 
   const open = () => (bucket ??= connection.jetstream().views.kv(subjects.runsBucket));
   return {
     async get(runId) {
-      const entry = await (await open()).get(runId);
+      const bucket = await open();
+      const entry = await retryTransient(() => bucket.get(runId));
       if (!entry || entry.operation !== "PUT") return undefined;
       return runStateSchema.parse(entry.json());
     },
     async put(state) {
-      await (await open()).put(state.runId, JSON.stringify(runStateSchema.parse(state)));
+      const bucket = await open();
+      const value = JSON.stringify(runStateSchema.parse(state));
+      // Writing the same state twice is harmless, so a put that timed out while a node was away is repeated.
+      await retryTransient(() => bucket.put(state.runId, value));
     },
     async list() {
       const states = await listKeyValues(await open(), runStateSchema);

@@ -1,0 +1,118 @@
+import { NatsError } from "nats";
+import { pino } from "pino";
+import { describe, expect, it } from "vitest";
+import type { JobContext } from "../../bus/define-agent.ts";
+import type { JobClient } from "../../bus/job-client.ts";
+import { orchestratorAgent, type OrchestratorDeps } from "../../agents/orchestrator/agent.ts";
+import { loadPipeline } from "../../agents/orchestrator/pipeline-loader.ts";
+import type { RunStore } from "../../agents/orchestrator/run-store.ts";
+import { AspError, BusError, isRetryable } from "../../errors/index.ts";
+import type { RunRequest, RunState, RunSummary } from "../../schemas/run.ts";
+
+const request: RunRequest = { runId: "interrupted", task: { title: "t", description: "d", requirements: [] }, pipeline: "default" };
+
+function memoryRunStore(): RunStore & { saved: Map<string, RunState> } {
+  const saved = new Map<string, RunState>();
+  return {
+    saved,
+    async get(runId) {
+      return saved.get(runId);
+    },
+    async put(state) {
+      saved.set(state.runId, structuredClone(state));
+    },
+    async list() {
+      return [...saved.values()];
+    },
+  };
+}
+
+const passingOutput = (agent: string) => (agent === "test" ? { verdict: "PASS" } : agent.endsWith("review") ? { verdict: "PASS", findings: [] } : { ok: true });
+
+/** A job client whose answers a test scripts per stage; every request is recorded by job id. */
+function scriptedJobs(answer: (agent: string, jobId: string) => Record<string, unknown>): JobClient & { requested: string[] } {
+  const requested: string[] = [];
+  const client = {
+    requested,
+    async request(agent: string, _input: unknown, options: { jobId?: string }) {
+      requested.push(options.jobId!);
+      return { output: answer(agent, options.jobId!), headers: {}, jobId: options.jobId! };
+    },
+  };
+  return client as unknown as JobClient & { requested: string[] };
+}
+
+function contextFor(deps: Pick<OrchestratorDeps, "runs" | "jobs">, attempt: number): JobContext<OrchestratorDeps> {
+  return {
+    runId: request.runId,
+    traceId: "trace",
+    jobId: `run-${request.runId}`,
+    agent: "orchestrator",
+    attempt,
+    instanceId: "test",
+    headers: {},
+    deps: {
+      ...deps,
+      loadPipeline,
+      readRunEvents: async () => [],
+      awaitGateDecision: async () => undefined,
+    } as unknown as OrchestratorDeps,
+    logger: pino({ level: "silent" }),
+    clock: { now: () => Date.now() },
+    signal: new AbortController().signal,
+    emit: async () => undefined,
+    working: () => undefined,
+  };
+}
+
+const handle = (context: JobContext<OrchestratorDeps>) => orchestratorAgent.handle(request, context) as Promise<RunSummary>;
+
+describe("the orchestrator when its own bus fails mid-stage", () => {
+  it("hands the run back for redelivery instead of failing the stage, then resumes it under the same job id", async () => {
+    const runs = memoryRunStore();
+    let designCalls = 0;
+    const jobs = scriptedJobs((agent) => {
+      if (agent === "design" && ++designCalls === 1) throw new NatsError("TIMEOUT", "TIMEOUT");
+      return passingOutput(agent);
+    });
+
+    const interrupted = await handle(contextFor({ runs, jobs }, 1)).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(interrupted).toBeInstanceOf(BusError);
+    expect(isRetryable(interrupted)).toBe(true);
+    expect((interrupted as Error).message).toMatch(/interrupted in stage design.*TIMEOUT/);
+    const saved = runs.saved.get(request.runId)!;
+    expect(saved.status).toBe("running");
+    expect(saved.history.at(-1)).toMatchObject({ stage: "design", status: "running" });
+
+    const summary = await handle(contextFor({ runs, jobs }, 2));
+    expect(summary.status).toBe("passed");
+    const designJobs = jobs.requested.filter((jobId) => /^interrupted-design-r\d+$/.test(jobId));
+    expect(designJobs).toEqual([`${request.runId}-design-r1`, `${request.runId}-design-r1`]);
+    expect(summary.stages.filter((stage) => stage.stage === "design").map((stage) => stage.status)).toEqual(["completed"]);
+  });
+
+  it("still fails the stage when the agent itself answered with an error", async () => {
+    const runs = memoryRunStore();
+    const jobs = scriptedJobs((agent) => {
+      if (agent === "design") throw new AspError("agent design, job x: the model refused", { code: "model_failed", retryable: true });
+      return passingOutput(agent);
+    });
+    const summary = await handle(contextFor({ runs, jobs }, 1));
+    expect(summary.status).toBe("error");
+    expect(summary.reason).toMatch(/stage design failed: .*the model refused/);
+  });
+
+  it("still fails the stage when the stage does not answer in its time", async () => {
+    const runs = memoryRunStore();
+    const jobs = scriptedJobs((agent) => {
+      if (agent === "planning") throw new BusError("no result from agent planning within 10 ms", { code: "job_timeout" });
+      return passingOutput(agent);
+    });
+    const summary = await handle(contextFor({ runs, jobs }, 1));
+    expect(summary.status).toBe("error");
+    expect(summary.reason).toMatch(/stage planning failed: no result/);
+  });
+});
