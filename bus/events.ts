@@ -1,5 +1,6 @@
 import { nuid, type ConsumerMessages, type NatsConnection } from "nats";
 import { publishRetries } from "./publish-retries.ts";
+import { storedMessages } from "./stored-messages.ts";
 import { eventSchema, type AspEvent } from "../schemas/event.ts";
 import { BusError, ValidationError } from "../errors/index.ts";
 import type { Clock } from "./clock.ts";
@@ -81,16 +82,27 @@ function withTimeout<T>(promise: Promise<T>, milliseconds: number, what: string)
 }
 
 /**
- * An ordered consumer from the first stored event: a watcher that joins late sees the whole run.
+ * Every stored event of one run or of all runs, then (with follow) new ones as they come: a
+ * watcher that joins late sees the whole run.
  *
- * In a cluster with a node down, an ordered (ephemeral, one-replica) consumer is sometimes placed on
- * the lost node and never answers. So opening one is retried with a deadline, and a replay of stored
+ * One run's stored events are read message by message from the stream leader: a run has hundreds
+ * of events, and this path needs no consumer, which in a cluster with a node down is sometimes
+ * placed on the lost node and never answers (decision 0008). All runs' events, and live events,
+ * come through an ordered consumer: opening one is retried with a deadline, and a replay of stored
  * events that stalls is reopened from the next sequence; events already delivered are not repeated.
  */
 export async function replayEvents(options: ReplayOptions): Promise<Replay> {
   const js = options.connection.jetstream();
   const filterSubjects = options.runId ? options.subjects.runEvents(options.runId) : options.subjects.allEvents();
   let nextSequence = 1;
+  let stopped = false;
+  let messages: ConsumerMessages | undefined;
+  const deliver = async (data: Uint8Array, sequence: number) => {
+    nextSequence = sequence + 1;
+    const parsed = safeParseEvent(data);
+    if (parsed.success) await options.onEvent(parsed.data, sequence);
+    else options.onInvalid?.(parsed.error, sequence);
+  };
   const open = async () => {
     for (let attempt = 1; ; attempt++) {
       try {
@@ -104,10 +116,7 @@ export async function replayEvents(options: ReplayOptions): Promise<Replay> {
       }
     }
   };
-  let current = await open();
-  let messages: ConsumerMessages | undefined;
-  let stopped = false;
-  const replayOnce = async (): Promise<"finished" | "stalled"> => {
+  const consumeOnce = async (current: Awaited<ReturnType<typeof open>>): Promise<"finished" | "stalled"> => {
     if (!options.follow && current.info.num_pending === 0) return "finished";
     messages = await current.consumer.consume({ max_messages: 256 });
     if (stopped) messages.stop();
@@ -126,10 +135,7 @@ export async function replayEvents(options: ReplayOptions): Promise<Replay> {
       for await (const message of messages) {
         arm();
         if (message.seq < nextSequence) continue;
-        nextSequence = message.seq + 1;
-        const parsed = safeParseEvent(message.data);
-        if (parsed.success) await options.onEvent(parsed.data, message.seq);
-        else options.onInvalid?.(parsed.error, message.seq);
+        await deliver(message.data, message.seq);
         if (!options.follow && message.info.pending === 0) return "finished";
       }
     } finally {
@@ -137,8 +143,22 @@ export async function replayEvents(options: ReplayOptions): Promise<Replay> {
     }
     return stalled && !stopped ? "stalled" : "finished";
   };
+  const readRunFromLeader = async () => {
+    const jsm = await options.connection.jetstreamManager();
+    for await (const message of storedMessages(jsm, options.subjects.eventsStream, filterSubjects, nextSequence)) {
+      if (stopped) return;
+      await deliver(message.data, message.seq);
+    }
+  };
+  let first: Awaited<ReturnType<typeof open>> | undefined;
+  if (!options.runId) first = await open();
   const done = (async () => {
-    while ((await replayOnce()) === "stalled") current = await open();
+    if (options.runId) {
+      await readRunFromLeader();
+      if (!options.follow || stopped) return;
+    }
+    let current = first ?? (await open());
+    while ((await consumeOnce(current)) === "stalled") current = await open();
   })();
   return {
     done,

@@ -1,7 +1,8 @@
-import type { NatsConnection, ObjectStore } from "nats";
+import type { JetStreamManager, NatsConnection, ObjectStore } from "nats";
 import { BusError, ValidationError } from "../errors/index.ts";
 import type { EncodedPayload } from "./codec.ts";
 import { headerNames, headerValue } from "./headers.ts";
+import { readObject } from "./object-reader.ts";
 import type { Subjects } from "./subjects.ts";
 
 /** Room left for headers (ids, trace, metadata) under the server's max_payload. */
@@ -25,6 +26,7 @@ export function createPayloadStore(options: {
   const maxPayload = options.connection.info?.max_payload ?? 1024 * 1024;
   const limitBytes = options.limitBytes ?? Math.max(1024, maxPayload - (options.headroomBytes ?? defaultHeadroomBytes));
   let store: Promise<ObjectStore> | undefined;
+  let manager: Promise<JetStreamManager> | undefined;
   const objectStore = () => {
     store ??= options.connection.jetstream().views.os(options.subjects.artifactsBucket);
     store.catch(() => (store = undefined));
@@ -49,7 +51,8 @@ export function createPayloadStore(options: {
       if (!reference) return data;
       let blob: Uint8Array | null;
       try {
-        blob = await (await objectStore()).getBlob(reference);
+        manager ??= options.connection.jetstreamManager();
+        blob = await readObject(await objectStore(), await manager, options.subjects.artifactsBucket, reference);
       } catch (error) {
         throw new BusError(`could not fetch large payload ${reference}`, { cause: error });
       }

@@ -1,4 +1,4 @@
-import type { KV, NatsConnection } from "nats";
+import type { JetStreamManager, KV, NatsConnection } from "nats";
 import { listKeyValues } from "../../bus/kv-listing.ts";
 import { retryTransient } from "../../bus/transient-retry.ts";
 import type { Subjects } from "../../bus/subjects.ts";
@@ -13,6 +13,7 @@ export interface RunStore {
 
 export function createRunStore(connection: NatsConnection, subjects: Subjects): RunStore {
   let bucket: Promise<KV> | undefined;
+  let manager: Promise<JetStreamManager> | undefined;
   const open = () => (bucket ??= connection.jetstream().views.kv(subjects.runsBucket));
   return {
     async get(runId) {
@@ -28,7 +29,7 @@ export function createRunStore(connection: NatsConnection, subjects: Subjects): 
       await retryTransient(() => bucket.put(state.runId, value));
     },
     async list() {
-      const states = await listKeyValues(await open(), runStateSchema);
+      const states = await listKeyValues(await (manager ??= connection.jetstreamManager()), subjects.runsBucket, runStateSchema);
       return states.sort((left, right) => left.startedAt.localeCompare(right.startedAt));
     },
   };

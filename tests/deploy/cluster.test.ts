@@ -71,6 +71,19 @@ const runPipeline = (runId: string, onStarted?: () => void) => {
 };
 const runEvents = (runId: string) => readRunEvents(connection, subjects, runId);
 
+/** Resolves once the run has really started: the planning stage has its job. */
+function planningStarted(runId: string): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const subscription = connection.subscribe(subjects.runEvents(runId), {
+      callback: (_error, message) => {
+        if (!message.subject.includes(".planning.")) return;
+        subscription.unsubscribe();
+        resolve();
+      },
+    });
+  });
+}
+
 
 describe("a 3-node JetStream cluster on loopback (deploy/nats/cluster)", () => {
   it("keeps every stream and bucket on 3 replicas", async () => {
@@ -96,16 +109,7 @@ describe("a 3-node JetStream cluster on loopback (deploy/nats/cluster)", () => {
     const runId = `cluster-${process.pid}-rolling`;
     const index = 2;
     const oldProcess = cluster.nodes[index]!.process;
-    // Stop the node once the run has really started (the planning stage has its job).
-    const started = new Promise<void>((resolve) => {
-      const subscription = connection.subscribe(subjects.runEvents(runId), {
-        callback: (_error, message) => {
-          if (!message.subject.includes(".planning.")) return;
-          subscription.unsubscribe();
-          resolve();
-        },
-      });
-    });
+    const started = planningStarted(runId);
     let restarted: Promise<void> | undefined;
     let stoppedAt = Number.POSITIVE_INFINITY;
     const summary = await runPipeline(runId, () => {
@@ -128,5 +132,32 @@ describe("a 3-node JetStream cluster on loopback (deploy/nats/cluster)", () => {
     expect(events.filter((event) => event.type === "file.written")).toHaveLength(summary.files);
     // Agents that were attached to the stopped node reconnected and are still alive.
     for (const agentProcess of processes) expect(agentProcess.child.exitCode, `${agentProcess.name} exited`).toBeNull();
+  }, 150_000);
+
+  // Runs after the rolling restart, so the cluster is whole again when the node goes away.
+  it.each(["SIGTERM", "SIGKILL"] as const)("finishes a run in progress while one node is stopped with %s and stays down", async (signal) => {
+    const runId = `cluster-${process.pid}-down-${signal.toLowerCase()}`;
+    const index = 1;
+    let stoppedAt = Number.POSITIVE_INFINITY;
+    const stopped = planningStarted(runId).then(async () => {
+      await cluster.nodes[index]!.stop(signal);
+      stoppedAt = Date.now();
+    });
+    try {
+      const summary = await runPipeline(runId);
+      await stopped;
+      const lost = cluster.nodes[index]!.process;
+      expect(lost.exitCode !== null || lost.signalCode !== null, "the node is still down when the run ends").toBe(true);
+      expect(summary.status, summary.reason).toBe("passed");
+      const events = await runEvents(runId);
+      const completed = events.find((event) => event.type === "run.completed");
+      expect(Date.parse(completed!.time)).toBeGreaterThan(stoppedAt);
+      expect(events.filter((event) => event.type === "file.written")).toHaveLength(summary.files);
+      for (const agentProcess of processes) expect(agentProcess.child.exitCode, `${agentProcess.name} exited`).toBeNull();
+    } finally {
+      // Back for the next case and for a clean shutdown (without waiting on a stop that never began).
+      await Promise.race([stopped.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 1000))]);
+      await cluster.restart(index);
+    }
   }, 150_000);
 });
