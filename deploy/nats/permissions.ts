@@ -15,7 +15,7 @@ export interface AgentAccess {
   calls: string[] | "all";
   /** KV buckets (short names: runs, history) it reads and writes. */
   writesKeyValue: Array<"runs" | "history">;
-  /** KV buckets it lists (keys() needs a consumer on the bucket's stream). */
+  /** KV buckets it lists (message gets over the bucket's stream, bus/kv-listing.ts). */
   listsKeyValue: Array<"runs" | "history">;
   /** Extra subjects for one agent only. */
   extra?: Partial<SubjectPermissions>;
@@ -78,9 +78,11 @@ export function runtimePermissions(namespace: string, agent: string): SubjectPer
       `$JS.API.STREAM.MSG.GET.${subjects.resultsStream}`,
       `$JS.API.STREAM.MSG.GET.${jobs}`,
       `$JS.API.STREAM.MSG.DELETE.${jobs}`,
-      // The budget guard reads the run's state and replays the run's llm.call events (an ordered consumer).
+      // The budget guard reads the run's state and the run's stored events (message gets from the
+      // stream leader); a followed replay (the orchestrator's gate decisions) tails with an ordered consumer.
       `$JS.API.DIRECT.GET.${runs}.$KV.${subjects.runsBucket}.>`,
       `$JS.API.STREAM.MSG.GET.${runs}`,
+      `$JS.API.STREAM.MSG.GET.${subjects.eventsStream}`,
       `$JS.API.CONSUMER.CREATE.${subjects.eventsStream}`,
       `$JS.API.CONSUMER.CREATE.${subjects.eventsStream}.>`,
       `$JS.API.CONSUMER.INFO.${subjects.eventsStream}.>`,
@@ -90,13 +92,8 @@ export function runtimePermissions(namespace: string, agent: string): SubjectPer
       `$O.${subjects.artifactsBucket}.>`,
       `$JS.API.STREAM.MSG.GET.${artifacts}`,
       `$JS.API.DIRECT.GET.${artifacts}.>`,
+      // Replacing an object purges its old chunks; reading one is message gets (bus/object-reader.ts).
       `$JS.API.STREAM.PURGE.${artifacts}`,
-      // Reading an object is an ephemeral (unnamed) ordered consumer on the bucket's stream.
-      `$JS.API.CONSUMER.CREATE.${artifacts}`,
-      `$JS.API.CONSUMER.CREATE.${artifacts}.>`,
-      `$JS.API.CONSUMER.INFO.${artifacts}.>`,
-      `$JS.API.CONSUMER.DELETE.${artifacts}.>`,
-      `$JS.API.CONSUMER.MSG.NEXT.${artifacts}.>`,
       "$JS.FC.>",
     ],
     subscribe: [
@@ -133,15 +130,7 @@ export function agentPermissions(namespace: string, agent: string, access: Agent
   for (const bucket of access.listsKeyValue) {
     const name = bucket === "runs" ? subjects.runsBucket : subjects.historyBucket;
     const stream = `KV_${name}`;
-    publish.push(
-      `$JS.API.DIRECT.GET.${stream}.>`,
-      `$JS.API.STREAM.MSG.GET.${stream}`,
-      `$JS.API.CONSUMER.CREATE.${stream}`,
-      `$JS.API.CONSUMER.CREATE.${stream}.>`,
-      `$JS.API.CONSUMER.INFO.${stream}.>`,
-      `$JS.API.CONSUMER.DELETE.${stream}.>`,
-      `$JS.API.CONSUMER.MSG.NEXT.${stream}.>`,
-    );
+    publish.push(`$JS.API.DIRECT.GET.${stream}.>`, `$JS.API.STREAM.MSG.GET.${stream}`);
   }
   const expand = (subject: string) => subject.replaceAll("{ns}", namespace);
   publish.push(...(access.extra?.publish ?? []).map(expand));
