@@ -21,7 +21,7 @@ export interface JobContext<D = unknown> {
   clock: Clock;
   /** Aborted when the process drains past its grace period or the job can no longer be answered. */
   signal: AbortSignal;
-  /** Publishes an event of this run, tagged with this job. */
+  /** Publishes an event of this run, tagged with this job. Stored before the job's result even when not awaited. */
   emit(type: string, data?: Record<string, unknown>): Promise<void>;
   /** Tells JetStream the job is still alive (also sent automatically every ack wait / 3). */
   working(): void;

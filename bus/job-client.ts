@@ -105,7 +105,8 @@ export function createJobClient(options: { connection: NatsConnection; subjects:
     agent: string,
     awaitOptions: AwaitOptions<O>,
     watched: ReturnType<typeof watch>,
-    beforeWaiting?: () => Promise<void>,
+    /** Publishes the job (request); absent when only waiting for one already submitted. */
+    submitJob?: () => Promise<void>,
   ): Promise<JobReply<O>> {
     const { runId, jobId } = awaitOptions;
     const where = `agent ${agent}, job ${jobId}`;
@@ -113,9 +114,14 @@ export function createJobClient(options: { connection: NatsConnection; subjects:
     let settled = false;
     try {
       const jsm = await managerPromise;
-      let result: StoredResult | undefined = await findStoredResult(jsm, subjects, { runId, agent, jobId });
+      // The look-up for a stored result and the submit go out together: one round trip, not two. When
+      // the result is already stored (a resumed run) the job is a duplicate, which JetStream drops, or,
+      // past the de-duplication window, a redelivery its agent answers from the stored result.
+      const [lookup, submission] = await Promise.allSettled([findStoredResult(jsm, subjects, { runId, agent, jobId }), submitJob?.()]);
+      let result: StoredResult | undefined = lookup.status === "fulfilled" ? lookup.value : undefined;
       if (!result) {
-        await beforeWaiting?.();
+        if (lookup.status === "rejected") throw lookup.reason;
+        if (submission.status === "rejected") throw submission.reason;
         const timeout = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), awaitOptions.timeoutMs)));
         // The live reply is core NATS: one published while this client was reconnecting (a server
         // restart) is gone, but the stored copy is not, so look it up now and then as well.

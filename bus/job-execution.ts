@@ -50,6 +50,8 @@ export async function executeJob<I, O, D>(
     return { ok: false, stage: "decode", error, durationMs: elapsed() };
   }
   const { metadata } = request;
+  // Every event the job emits is stored before its result, whether or not the handler awaited it.
+  const emitted: Array<Promise<void>> = [];
   const context: JobContext<D> = {
     ...metadata,
     instanceId: environment.instanceId,
@@ -59,23 +61,31 @@ export async function executeJob<I, O, D>(
     clock: environment.clock,
     signal: request.signal,
     working: request.working,
-    emit: async (type, data) => {
-      await environment.events.publish({
-        runId: metadata.runId,
-        agent: metadata.agent,
-        type,
-        jobId: metadata.jobId,
-        taskId: metadata.taskId,
-        traceId: metadata.traceId,
-        attempt: metadata.attempt,
-        data: data ?? {},
-      });
+    emit: (type, data) => {
+      const published = environment.events
+        .publish({
+          runId: metadata.runId,
+          agent: metadata.agent,
+          type,
+          jobId: metadata.jobId,
+          taskId: metadata.taskId,
+          traceId: metadata.traceId,
+          attempt: metadata.attempt,
+          data: data ?? {},
+        })
+        .then(() => undefined);
+      emitted.push(published);
+      return published;
     },
   };
   let output: O;
   try {
     output = await environment.definition.handle(input, context);
+    const unrecorded = (await Promise.allSettled(emitted)).find((settled) => settled.status === "rejected");
+    // A result whose events were lost would leave the run's record (the postmortem's figures) short: retry the job.
+    if (unrecorded) throw unrecorded.reason;
   } catch (error) {
+    await Promise.allSettled(emitted);
     return { ok: false, stage: "handle", error, durationMs: elapsed() };
   }
   try {

@@ -63,7 +63,8 @@ export async function processJobMessage<I, O, D>(
   }
 
   settings.stats.started();
-  await emit(eventTypes.jobStarted, { instance: environment.instanceId });
+  // Sent now, acknowledged while the handler runs; awaited before the result, so events keep their order.
+  const started = emit(eventTypes.jobStarted, { instance: environment.instanceId });
   const heartbeat = setInterval(() => message.working(), Math.max(100, Math.floor(settings.ackWaitMs / 3)));
   const outcome = await executeJob(environment, {
     metadata,
@@ -73,6 +74,7 @@ export async function processJobMessage<I, O, D>(
     working: () => message.working(),
     logger,
   }).finally(() => clearInterval(heartbeat));
+  await started;
   if (job.handedBack) {
     settings.stats.abandoned();
     return;
@@ -96,8 +98,9 @@ export async function processJobMessage<I, O, D>(
       return;
     }
     settings.stats.finished("completed", outcome.durationMs);
-    await emit(eventTypes.jobCompleted, { durationMs: Math.round(outcome.durationMs) });
+    // The result is stored, so the ack need not wait for the lifecycle event (best effort, as every event after a result).
     message.ack();
+    await emit(eventTypes.jobCompleted, { durationMs: Math.round(outcome.durationMs) });
     return;
   }
 

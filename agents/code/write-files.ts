@@ -77,7 +77,8 @@ export async function writeFiles(
               writer: metadata.writer,
               artifact,
             };
-            await context.emit("file.written", { ...file, attempt, continuations: Number(metadata.continuations) });
+            // Not awaited: the job runtime stores every event of the code job before its result.
+            void context.emit("file.written", { ...file, attempt, continuations: Number(metadata.continuations) }).catch(() => undefined);
             return { file, content };
           } catch (error) {
             if (isBudgetExceeded(error)) throw error;
