@@ -20,7 +20,7 @@ import { createJobClient } from "../bus/job-client.ts";
 import { repositoryRoot } from "../cli/fleet.ts";
 import { fileJobSchema, type FileJob } from "../schemas/file-job.ts";
 import { manifestEntrySchema } from "../schemas/manifest.ts";
-import { startBenchEnvironment } from "./support/bench-environment.ts";
+import { startLoopbackPipeline } from "../cli/loopback-pipeline.ts";
 import { isMain } from "./support/is-main.ts";
 import { saveResult } from "./support/results.ts";
 import { percentile, round } from "./support/statistics.ts";
@@ -38,7 +38,7 @@ export async function runDispatchOverhead(options: { jobs?: number; throughputJo
   const entry = manifestEntrySchema.parse(scenario.agents.code.files.find((file: { path: string }) => file.path === "textstats/tokenize.py"));
   const sharedContext = `Design and manifest of the project.\n${JSON.stringify(scenario.agents.design)}`;
 
-  await using environment = await startBenchEnvironment({ scenario, agents: [], writers: 1 });
+  await using environment = await startLoopbackPipeline({ name: "bench", scenario, agents: [], writers: 1 });
   const jobs = createJobClient({ connection: environment.connection, subjects: environment.subjects });
   const artifacts = createArtifactStore(environment.connection, environment.subjects);
   const events = createEventPublisher({ connection: environment.connection, subjects: environment.subjects, clock: systemClock, instanceId: "bench-code" });

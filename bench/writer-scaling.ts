@@ -18,7 +18,7 @@ import { parseTask } from "../cli/load-task.ts";
 import { designSchema } from "../schemas/design.ts";
 import { codeResultSchema } from "../schemas/file-job.ts";
 import { planDraftSchema } from "../schemas/plan.ts";
-import { startBenchEnvironment } from "./support/bench-environment.ts";
+import { startLoopbackPipeline } from "../cli/loopback-pipeline.ts";
 import { saveResult } from "./support/results.ts";
 import { fileDurationMs, skewedScenario, type LatencyModel } from "./support/skewed-scenario.ts";
 import { round, sum } from "./support/statistics.ts";
@@ -47,7 +47,7 @@ export async function runWriterScaling(options: { writerCounts?: number[]; laten
   const plan = buildPlan(planDraftSchema.parse(scenario.agents.planning));
   const design = designSchema.parse(scenario.agents.design);
 
-  await using environment = await startBenchEnvironment({ scenario, agents: ["code"], writers: writerCounts[0]! });
+  await using environment = await startLoopbackPipeline({ name: "bench", scenario, agents: ["code"], writers: writerCounts[0]! });
   const jobs = createJobClient({ connection: environment.connection, subjects: environment.subjects });
   const points: WriterScalingPoint[] = [];
   let writers = writerCounts[0]!;

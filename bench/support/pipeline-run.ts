@@ -7,7 +7,7 @@ import { loadTask } from "../../cli/load-task.ts";
 import type { AspEvent } from "../../schemas/event.ts";
 import { runRequestSchema, runSummarySchema, type RunSummary } from "../../schemas/run.ts";
 import { loadScenarioFile, type LatencyModel } from "../../simulator/index.ts";
-import { startBenchEnvironment } from "./bench-environment.ts";
+import { startLoopbackPipeline } from "../../cli/loopback-pipeline.ts";
 import { sampleMemory } from "./process-memory.ts";
 
 export interface PipelineRun {
@@ -26,7 +26,7 @@ export async function runPipelineOnce(options: { project: string; latency: Laten
   const folder = path.join(repositoryRoot, "examples", options.project);
   const scenario = { ...(await loadScenarioFile(path.join(folder, "scenario.yaml"))), latency: options.latency, faults: undefined };
   const task = await loadTask(path.join(folder, "task.yaml"));
-  await using environment = await startBenchEnvironment({ scenario, agents: fleetAgents, writers: options.writers, env: options.env });
+  await using environment = await startLoopbackPipeline({ name: "bench", scenario, agents: fleetAgents, writers: options.writers, env: options.env });
   const jobs = createJobClient({ connection: environment.connection, subjects: environment.subjects });
   const pids = new Map(environment.fleet.processes.map((process, index) => [`${process.name}-${index}`, process.child.pid!]));
   const sampler = sampleMemory(pids);
