@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import type { Logger } from "pino";
 import type { SimulatorClock } from "./clock.ts";
 import { FaultPicker } from "./fault-picker.ts";
@@ -36,6 +37,8 @@ export class SimulatorState {
     readonly requireApiKey: string | undefined,
   ) {
     this.setScenario(scenario);
+    // Every reply waiting out its latency listens on this one signal: dozens at once is normal, not a leak.
+    setMaxListeners(0, this.closing.signal);
   }
 
   setScenario(scenario: Scenario): void {

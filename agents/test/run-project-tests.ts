@@ -5,6 +5,7 @@ import type { TestReport } from "../../schemas/test-report.ts";
 import { detectRunner, type ProjectFile } from "./detect-runner.ts";
 import { filesNamedIn, parseNodeTest, parsePytest, parseUnittest, type ParsedTestOutput } from "./parse-output.ts";
 import { runInSandbox, type SandboxCapabilities, type SandboxLimits } from "./sandbox.ts";
+import { checkSyntax } from "./syntax-check.ts";
 
 export interface TestRunDeps {
   limits: SandboxLimits;
@@ -25,24 +26,6 @@ async function handOver(directory: string, owner: { uid: number; gid: number }):
     if (entry.isDirectory()) await handOver(target, owner);
     else await chown(target, owner.uid, owner.gid);
   }
-}
-
-/** Syntax checks first: a file that does not parse is a build error, and names itself. */
-async function checkSyntax(directory: string, files: ProjectFile[], deps: TestRunDeps, home: string): Promise<{ errors: string[]; files: string[] }> {
-  const errors: string[] = [];
-  const broken: string[] = [];
-  for (const file of files) {
-    let command: string[] | undefined;
-    if (file.path.endsWith(".py")) command = ["python3", "-m", "py_compile", file.path];
-    else if (/\.(m|c)?js$/.test(file.path)) command = ["node", "--check", file.path];
-    if (!command) continue;
-    const result = await runInSandbox(command, { cwd: directory, home, path: deps.sandboxPath, limits: { ...deps.limits, timeoutMs: 15_000 }, capabilities: deps.capabilities, clock: deps.clock });
-    if (result.exitCode !== 0) {
-      errors.push(`${file.path}: ${result.output.trim().split("\n").slice(-6).join("\n")}`);
-      broken.push(file.path);
-    }
-  }
-  return { errors, files: broken };
 }
 
 function parse(runner: string, output: string): ParsedTestOutput {
@@ -68,7 +51,9 @@ export async function runProjectTests(files: ProjectFile[], deps: TestRunDeps): 
     if (deps.capabilities.unprivilegedUser) await handOver(root, deps.capabilities.unprivilegedUser);
     const paths = files.map((file) => file.path);
     const runner = detectRunner(files, { pytestAvailable: deps.pytestAvailable });
-    const syntax = await checkSyntax(directory, files, deps, home);
+    const syntax = await checkSyntax(files, (command, timeoutMs) =>
+      runInSandbox(command, { cwd: directory, home, path: deps.sandboxPath, limits: { ...deps.limits, timeoutMs }, capabilities: deps.capabilities, clock: deps.clock }),
+    );
     if (!runner || syntax.errors.length > 0) {
       const buildErrors = runner ? syntax.errors : [...syntax.errors, "no test runner found: the project has no recognisable test files"];
       return {
