@@ -10,17 +10,24 @@ const mainEntry = path.join(repositoryRoot, "cli", "main.ts");
 export const agentBundlePath = path.join(repositoryRoot, "out", "agent-bundle", "agent.mjs");
 
 /**
+ * V8 settings for agent processes (docs/decisions/0904-agent-memory-flags.md). A 1 MB young generation:
+ * agents hold little short-lived data, and it saves about 12 MB each. Liftoff only for WebAssembly:
+ * the SDK's fetch parses HTTP with undici's llhttp, a wasm module that V8 otherwise recompiles with
+ * TurboFan after a few model calls, a one-off ~25 MB for a parser of small replies.
+ */
+export const agentNodeFlags = Object.freeze(["--max-semi-space-size=1", "--liftoff-only"]);
+
+/**
  * `node --import tsx cli/main.ts agent NAME` by default. With ASP_AGENT_RUNNER=build in the fleet's
  * env, bare `node` runs the prebuilt bundle: no compiler thread, about 50 MB less per process
  * (docs/decisions/0901-agents-can-run-from-a-build.md). Opt-in, so a stale build never runs by surprise.
  */
 function agentCommandLine(name: string, env: Record<string, string | undefined>): string[] {
   const runner = env.ASP_AGENT_RUNNER?.trim() || "tsx";
-  if (runner === "tsx") return ["--import", "tsx", mainEntry, "agent", name];
+  if (runner === "tsx") return [...agentNodeFlags, "--import", "tsx", mainEntry, "agent", name];
   if (runner !== "build") throw new Error(`ASP_AGENT_RUNNER must be "tsx" or "build", got "${runner}"`);
   if (!existsSync(agentBundlePath)) throw new Error(`ASP_AGENT_RUNNER=build but ${agentBundlePath} does not exist; run npx tsx bench/build-agent-bundle.ts`);
-  // A 1 MB young generation: agents hold little short-lived data, and it saves about 12 MB each.
-  return ["--max-semi-space-size=1", agentBundlePath, name];
+  return [...agentNodeFlags, agentBundlePath, name];
 }
 
 export interface FleetProcess {

@@ -26,7 +26,8 @@ export const fileWriterAgent = defineAgent<FileJob, RawFile<FileResultHeaders>, 
   async handle(job, context) {
     const { prompts } = context.deps;
     const model = modelForJob(context);
-    await context.emit("file.started", { path: job.path, round: job.round, writer: context.instanceId });
+    // Not awaited: the job runtime stores it before the result (decision 0009), the model call need not wait.
+    void context.emit("file.started", { path: job.path, round: job.round, writer: context.instanceId }).catch(() => undefined);
     const result = await model.text({
       agent: "file-writer",
       file: job.path,

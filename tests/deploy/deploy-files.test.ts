@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse, parseAllDocuments } from "yaml";
 import { agentRegistry } from "../../agents/registry.ts";
 import { createSubjects } from "../../bus/subjects.ts";
+import { agentNodeFlags } from "../../cli/fleet.ts";
 import { passwordVariable, renderPermissionsConfig } from "../../deploy/nats/permissions.ts";
 import { checkNatsConfig, deployDirectory, natsConfigDirectory, repositoryRoot } from "./support/deploy-files.ts";
 
@@ -173,7 +174,8 @@ describe("deploy/Dockerfile", () => {
   it("copies every folder the runtime imports, and the runtime needs no dev dependency", async () => {
     const dockerfile = await readFile(path.join(deployDirectory, "Dockerfile"), "utf8");
     expect(dockerfile).toMatch(/^FROM node:20-bookworm-slim/m);
-    expect(dockerfile).toContain('"node", "cli/bin.mjs"');
+    // The image runs agents with the fleet's V8 settings, so a container's memory matches the benchmark's.
+    expect(dockerfile).toContain(`"node", ${agentNodeFlags.map((flag) => JSON.stringify(flag)).join(", ")}, "cli/bin.mjs"`);
     expect(dockerfile).toMatch(/npm ci --omit=dev/);
     for (const tool of ["python3", "util-linux", "iproute2"]) expect(dockerfile).toContain(tool);
     const copied = [...dockerfile.matchAll(/^COPY (\S+) /gm)].map((match) => match[1]!).filter((source) => !source.startsWith("package"));
