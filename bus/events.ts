@@ -56,6 +56,8 @@ export interface ReplayOptions {
   subjects: Subjects;
   /** One run, or every run when absent. */
   runId?: string;
+  /** Only this event type of the run (with runId). */
+  type?: string;
   onEvent(event: AspEvent, sequence: number): void | Promise<void>;
   /** Keep delivering new events after the stored ones. */
   follow?: boolean;
@@ -93,7 +95,11 @@ function withTimeout<T>(promise: Promise<T>, milliseconds: number, what: string)
  */
 export async function replayEvents(options: ReplayOptions): Promise<Replay> {
   const js = options.connection.jetstream();
-  const filterSubjects = options.runId ? options.subjects.runEvents(options.runId) : options.subjects.allEvents();
+  const filterSubjects = !options.runId
+    ? options.subjects.allEvents()
+    : options.type
+      ? options.subjects.runEventsOfType(options.runId, options.type)
+      : options.subjects.runEvents(options.runId);
   let nextSequence = 1;
   let stopped = false;
   let messages: ConsumerMessages | undefined;

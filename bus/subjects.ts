@@ -23,6 +23,8 @@ export interface Subjects {
   allResults(): string;
   event(runId: string, agent: string, event: string): string;
   runEvents(runId: string): string;
+  /** One event type of one run, from every agent (e.g. every llm.call). */
+  runEventsOfType(runId: string, event: string): string;
   allEvents(): string;
   direct(agent: string): string;
   control(runId: string, command: string): string;
@@ -64,6 +66,7 @@ export function createSubjects(namespace = "asp"): Subjects {
     event: (runId: string, agent: string, event: string) =>
       `${namespace}.events.${assertToken(runId, "run id")}.${assertToken(agent, "agent")}.${assertEventName(event)}`,
     runEvents: (runId: string) => `${namespace}.events.${assertToken(runId, "run id")}.>`,
+    runEventsOfType: (runId: string, event: string) => `${namespace}.events.${assertToken(runId, "run id")}.*.${assertEventName(event)}`,
     allEvents: () => `${namespace}.events.>`,
     direct: (agent: string) => `${namespace}.direct.${assertToken(agent, "agent")}`,
     control: (runId: string, command: string) =>

@@ -61,9 +61,9 @@ export function createBudgetGuard(options: { connection: NatsConnection; subject
           connection,
           subjects,
           runId,
-          onEvent: (event) => {
-            if (event.type === "llm.call") count(value, event.id, event.data.costUsd);
-          },
+          // Only the run's llm.call events are read, not every event of the run.
+          type: "llm.call",
+          onEvent: (event) => count(value, event.id, event.data.costUsd),
         });
         await replay.done;
         return value;

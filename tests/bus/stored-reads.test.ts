@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
+import { createEventPublisher, replayEvents } from "../../bus/events.ts";
 import { listKeyValues } from "../../bus/kv-listing.ts";
 import { readObject } from "../../bus/object-reader.ts";
 import { storedMessages } from "../../bus/stored-messages.ts";
@@ -65,5 +66,20 @@ describe("reads that need no consumer (message gets from the stream leader)", ()
     const firstChunk = await jsm.streams.getMessage(`OBJ_${bucket}`, { seq: 1, next_by_subj: `$O.${bucket}.C.${info.nuid}` } as never);
     await jsm.streams.deleteMessage(`OBJ_${bucket}`, firstChunk.seq);
     await expect(readObject(store, jsm, bucket, "damaged")).rejects.toThrow(/damaged .* incomplete or corrupt: 3072 of 4096 bytes/);
+  });
+
+  it("replayEvents with a type reads only that type of that run, from every agent", async () => {
+    await using bus = await setupBus();
+    const events = createEventPublisher({ connection: bus.connection, subjects: bus.subjects, clock: { now: () => Date.now() }, instanceId: "test" });
+    const publish = (runId: string, agent: string, type: string) => events.publish({ runId, agent, type, jobId: "j", attempt: 1, data: { agent } });
+    await publish("run-a", "planning", "llm.call");
+    await publish("run-a", "planning", "job.started");
+    await publish("run-b", "design", "llm.call");
+    await publish("run-a", "file-writer", "llm.call");
+    await publish("run-a", "file-writer", "llm.call.extra");
+    const seen: string[] = [];
+    const replay = await replayEvents({ connection: bus.connection, subjects: bus.subjects, runId: "run-a", type: "llm.call", onEvent: (event) => void seen.push(`${event.runId}/${event.agent}/${event.type}`) });
+    await replay.done;
+    expect(seen).toEqual(["run-a/planning/llm.call", "run-a/file-writer/llm.call"]);
   });
 });

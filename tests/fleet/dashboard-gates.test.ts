@@ -1,3 +1,4 @@
+import { nuid } from "nats";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -62,7 +63,7 @@ describe("human gates through the dashboard in headless Chromium, against the re
   const seen = new Set<string>();
   for (const decision of ["approve", "reject"] as const) {
     it(`the ${decision} button decides a waiting run`, async () => {
-      const submit = spawnTypeScript("cli/main.ts", { args: ["submit", "--scenario", scenario, "--pipeline", pipeline, "--json"], env: harness.env });
+      const submit = spawnTypeScript("cli/main.ts", { args: ["submit", "--scenario", scenario, "--pipeline", pipeline, "--json", "--out", path.join(harness.env.ASP_DATA_DIR!, "out", nuid.next())], env: harness.env });
       const runId = await waitingRun(seen);
       seen.add(runId);
       const page = await browser.newPage();

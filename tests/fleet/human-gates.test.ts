@@ -1,3 +1,4 @@
+import { nuid } from "nats";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -38,6 +39,8 @@ async function firstEvent(type: string, excludeRuns: Set<string>): Promise<AspEv
 }
 
 const cli = (args: string[]) => spawnTypeScript("cli/main.ts", { args, env: harness.env });
+/** A run's output folder inside the harness's data folder (deleted with it), not out/ of the repository. */
+const harnessOut = () => path.join(harness.env.ASP_DATA_DIR!, "out", nuid.next());
 const decided = new Set<string>();
 
 describe("human gates", () => {
@@ -63,7 +66,7 @@ describe("human gates", () => {
   }, 120_000);
 
   it("fails the run when 'asp reject' decides, with who rejected it and why", async () => {
-    const submit = cli(["submit", "--scenario", scenario, "--pipeline", pipelineFile("approval"), "--json"]);
+    const submit = cli(["submit", "--scenario", scenario, "--pipeline", pipelineFile("approval"), "--json", "--out", harnessOut()]);
     const waiting = await firstEvent("gate.waiting", decided);
     decided.add(waiting.runId);
     const reject = cli(["reject", waiting.runId, "design-review", "--note", "needs auth"]);
@@ -76,7 +79,7 @@ describe("human gates", () => {
   }, 120_000);
 
   it("applies the timeout policy when nobody decides", async () => {
-    const submit = cli(["submit", "--scenario", scenario, "--pipeline", pipelineFile("approval-timeout"), "--json"]);
+    const submit = cli(["submit", "--scenario", scenario, "--pipeline", pipelineFile("approval-timeout"), "--json", "--out", harnessOut()]);
     expect((await submit.exited).code).toBe(0);
     const summary = JSON.parse(submit.output().trim().split("\n").at(-1)!);
     decided.add(summary.runId);

@@ -1,3 +1,4 @@
+import { nuid } from "nats";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { replayEvents } from "../../bus/events.ts";
@@ -13,7 +14,7 @@ describe("a plug-in reviewer at the code-review gate", () => {
     await using plugin = spawnTypeScript("examples/plugins/license-check.ts", { env: harness.env });
     await plugin.waitForLine(/asp-agent-ready agent=review-license/, 60_000);
 
-    const submit = (pipeline: string) => spawnTypeScript("cli/main.ts", { args: ["submit", "--scenario", scenario, "--pipeline", pipeline, "--json"], env: harness.env });
+    const submit = (pipeline: string) => spawnTypeScript("cli/main.ts", { args: ["submit", "--scenario", scenario, "--pipeline", pipeline, "--json", "--out", path.join(harness.env.ASP_DATA_DIR!, "out", nuid.next())], env: harness.env });
     const gateVerdicts = async (runId: string) => {
       const events: AspEvent[] = [];
       const replay = await replayEvents({ connection: harness.connection, subjects: harness.subjects, runId, onEvent: (event) => void events.push(event) });
