@@ -94,9 +94,11 @@ describe("asp dashboard in headless Chromium", () => {
     ]);
     await page.waitForSelector(`${run}[data-status="passed"]`, { timeout: 15_000 });
     expect(await page.locator(`${run} [data-testid="gate"]`).count()).toBe(0);
-    // A finished run reloads the history: its row and a point in the chart.
-    await page.waitForSelector(`[data-history-run="${runId}"]`, { timeout: 15_000 });
+    // A finished run reloads the history: a point in the chart (only finished runs have one) and its row.
+    // The row alone proves nothing: the page lists the run from its first load, while it was still running.
+    await page.waitForSelector(`[data-testid="chart"] svg circle`, { timeout: 15_000 });
     expect(await page.locator(`[data-testid="chart"] svg circle`).count()).toBe(1);
+    expect(await page.locator(`[data-history-run="${runId}"]`).count()).toBe(1);
     expect(statSync(screenshotPath).size).toBeGreaterThan(10_000);
   });
 
