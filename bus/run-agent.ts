@@ -2,6 +2,7 @@ import { AckPolicy, DeliverPolicy, nuid, type Consumer, type NatsConnection, typ
 import type { Logger } from "pino";
 import { systemClock, type Clock } from "./clock.ts";
 import { toCodec } from "./codec.ts";
+import { sweepAfterReconnects } from "./acknowledged-job-sweep.ts";
 import { listenForDeadLetters } from "./dead-letter-listener.ts";
 import type { AgentDefinition } from "./define-agent.ts";
 import { createDirectHandler } from "./direct-endpoint.ts";
@@ -85,6 +86,7 @@ export async function runAgent<I, O, D>(
   const consumer = await js.consumers.get(subjects.jobsStream, consumerConfig.durable_name);
 
   const deadLetters = listenForDeadLetters({ connection, js, jsm, subjects, agent, events, logger });
+  const sweeps = sweepAfterReconnects({ connection, jsm, subjects, agent, logger });
   const lifetime = new AbortController();
   const service: Service = await connection.services.add({
     name: agent,
@@ -173,6 +175,7 @@ export async function runAgent<I, O, D>(
         }
         lifetime.abort(new Error("agent is stopping"));
         deadLetters.unsubscribe();
+        sweeps.stop();
         await service.stop().catch(() => undefined);
         logger.info({ handedBack: timedOut }, "agent stopped");
       })();
