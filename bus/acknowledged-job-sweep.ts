@@ -1,7 +1,8 @@
-import type { JetStreamManager, NatsConnection } from "nats";
+import type { JetStreamManager, NatsConnection, Status } from "nats";
 import type { Logger } from "pino";
 import { headerNames } from "./headers.ts";
 import { findStoredResult } from "./job-results.ts";
+import { isNotFound } from "./resources.ts";
 import { storedMessages } from "./stored-messages.ts";
 import type { Subjects } from "./subjects.ts";
 
@@ -23,39 +24,60 @@ export async function sweepAcknowledgedJobs(options: { jsm: JetStreamManager; su
     if (message.seq > floor) break;
     const runId = message.header?.get(headerNames.runId) ?? "";
     const jobId = message.header?.get(headerNames.jobId) ?? "";
-    const stored = runId && jobId ? await findStoredResult(jsm, subjects, { runId, agent, jobId }).catch(() => undefined) : undefined;
-    if (stored) {
-      await jsm.streams.deleteMessage(subjects.jobsStream, message.seq, false);
-      removed++;
-    } else {
+    // A failed look-up throws: the sweep is retried, rather than the job being reported as unanswered.
+    const stored = runId && jobId ? await findStoredResult(jsm, subjects, { runId, agent, jobId }) : undefined;
+    if (!stored) {
       kept++;
       logger.warn({ sequence: message.seq, runId, jobId }, "an acknowledged job without a stored result is still in the work queue; left for an operator");
+      continue;
     }
+    // Another replica sweeping at the same time may have deleted it first.
+    const deleted = await jsm.streams.deleteMessage(subjects.jobsStream, message.seq, false).catch((error: unknown) => {
+      if (isNotFound(error)) return false;
+      throw error;
+    });
+    if (deleted) removed++;
   }
   if (removed > 0) logger.info({ removed, ackFloor: floor }, "removed acknowledged jobs that a server crash left in the work queue");
   return { removed, kept };
 }
 
-/** Sweeps once now and again after every reconnect (a restarted server), a few seconds later so leaders are elected. */
+/**
+ * Sweeps now and again after every reconnect (a restarted server), a few seconds later so stream
+ * leaders are elected; a sweep that fails is retried with a growing delay until one succeeds.
+ */
 export function sweepAfterReconnects(options: { connection: NatsConnection; jsm: JetStreamManager; subjects: Subjects; agent: string; logger: Logger; delayMs?: number }): { stop(): void } {
+  const firstDelayMs = options.delayMs ?? 3000;
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
-  const sweep = () =>
-    void sweepAcknowledgedJobs(options).catch((error: unknown) => options.logger.warn({ err: error }, "work-queue sweep failed; it runs again after the next reconnect"));
-  sweep();
+  const schedule = (delayMs: number, attempt: number) => {
+    clearTimeout(timer);
+    timer = setTimeout(() => void sweep(attempt), delayMs);
+    timer.unref?.();
+  };
+  const sweep = async (attempt: number) => {
+    if (stopped) return;
+    try {
+      await sweepAcknowledgedJobs(options);
+    } catch (error) {
+      const retryMs = Math.min(60_000, firstDelayMs * 2 ** attempt);
+      options.logger.warn({ err: error, retryMs }, "work-queue sweep failed; retrying");
+      if (!stopped) schedule(retryMs, attempt + 1);
+    }
+  };
+  // nats.js returns a queued iterator whose stop() unregisters it; its type only says AsyncIterable.
+  const statuses = options.connection.status() as AsyncIterable<Status> & { stop?(): void };
+  void sweep(0);
   void (async () => {
-    for await (const status of options.connection.status()) {
-      if (stopped) break;
-      if (status.type !== "reconnect") continue;
-      clearTimeout(timer);
-      timer = setTimeout(sweep, options.delayMs ?? 3000);
-      timer.unref?.();
+    for await (const status of statuses) {
+      if (status.type === "reconnect") schedule(firstDelayMs, 0);
     }
   })();
   return {
     stop() {
       stopped = true;
       clearTimeout(timer);
+      statuses.stop?.();
     },
   };
 }

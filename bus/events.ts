@@ -66,7 +66,7 @@ export interface ReplayOptions {
 }
 
 export interface Replay {
-  /** Resolves when the stored events are delivered (without follow) or after stop(). */
+  /** Resolves when the stored events are delivered (without follow) or after stop(); rejects when the replay fails. */
   done: Promise<void>;
   stop(): Promise<void>;
 }
@@ -156,16 +156,20 @@ export async function replayEvents(options: ReplayOptions): Promise<Replay> {
       await deliver(message.data, message.seq);
     }
   };
-  let first: Awaited<ReturnType<typeof open>> | undefined;
-  if (!options.runId) first = await open();
+  // Every run's events: the consumer is opened before returning, so a failure to open reaches the caller.
+  let allRunsConsumer: Awaited<ReturnType<typeof open>> | undefined;
+  if (!options.runId) allRunsConsumer = await open();
   const done = (async () => {
     if (options.runId) {
       await readRunFromLeader();
       if (!options.follow || stopped) return;
     }
-    let current = first ?? (await open());
+    let current = allRunsConsumer ?? (await open());
     while ((await consumeOnce(current)) === "stalled") current = await open();
   })();
+  // A caller that only follows (a progress display) may never look at done; its failure must not
+  // become an unhandled rejection. Callers that depend on the replay await done and see it.
+  done.catch(() => undefined);
   return {
     done,
     async stop() {

@@ -120,7 +120,8 @@ export function createJobClient(options: { connection: NatsConnection; subjects:
       const [lookup, submission] = await Promise.allSettled([findStoredResult(jsm, subjects, { runId, agent, jobId }), submitJob?.()]);
       let result: StoredResult | undefined = lookup.status === "fulfilled" ? lookup.value : undefined;
       if (!result) {
-        if (lookup.status === "rejected") throw lookup.reason;
+        // A failed look-up alone is no reason to give up: the job is submitted, and its result
+        // arrives live or is found by the poll below. A failed submit is.
         if (submission.status === "rejected") throw submission.reason;
         const timeout = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), awaitOptions.timeoutMs)));
         // The live reply is core NATS: one published while this client was reconnecting (a server

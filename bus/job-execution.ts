@@ -74,6 +74,9 @@ export async function executeJob<I, O, D>(
           data: data ?? {},
         })
         .then(() => undefined);
+      // A handler may leave it unawaited: it is awaited below, before the result, and must never
+      // become an unhandled rejection in between. A handler that awaits it still sees the failure.
+      published.catch(() => undefined);
       emitted.push(published);
       return published;
     },

@@ -63,7 +63,8 @@ export async function processJobMessage<I, O, D>(
   }
 
   settings.stats.started();
-  // Sent now, acknowledged while the handler runs; awaited before the result, so events keep their order.
+  // Sent now and acknowledged while the handler runs; awaited before the result is published (best
+  // effort: a lifecycle event that cannot be stored is logged, it does not fail the job).
   const started = emit(eventTypes.jobStarted, { instance: environment.instanceId });
   const heartbeat = setInterval(() => message.working(), Math.max(100, Math.floor(settings.ackWaitMs / 3)));
   const outcome = await executeJob(environment, {

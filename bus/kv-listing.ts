@@ -1,26 +1,34 @@
 import type { JetStreamManager } from "nats";
 import type { ZodType } from "zod";
-import { storedMessages } from "./stored-messages.ts";
+import { isNotFound } from "./resources.ts";
+import { retryTransient } from "./transient-retry.ts";
 
 const operationHeader = "KV-Operation";
+const decoder = new TextDecoder();
 
 /**
- * Every current value of a KV bucket that passes its schema. The bucket's stream is read message by
- * message (no watcher, so no consumer that a lost cluster node could strand), keeping the latest
- * per key; deleted and purged keys drop out. A value that fails its schema (written by an older
+ * Every current value of a KV bucket that passes its schema. The stream leader lists the bucket's
+ * keys (stream info with a subject filter), then each key's latest message is one get: no watcher,
+ * so no consumer that a lost cluster node could strand (decision 0008), and older revisions are never
+ * read. Deleted and purged keys drop out; a value that fails its schema (written by an older
  * version) is skipped, not fatal.
  */
 export async function listKeyValues<T>(jsm: JetStreamManager, bucket: string, schema: ZodType<T>): Promise<T[]> {
-  const latest = new Map<string, { data: Uint8Array; operation: string | undefined }>();
-  for await (const message of storedMessages(jsm, `KV_${bucket}`, `$KV.${bucket}.>`)) {
-    latest.set(message.subject, { data: message.data, operation: message.header?.get(operationHeader) || undefined });
-  }
+  const stream = `KV_${bucket}`;
+  const info = await retryTransient(() => jsm.streams.info(stream, { subjects_filter: `$KV.${bucket}.>` }));
   const values: T[] = [];
-  for (const entry of latest.values()) {
-    if (entry.operation === "DEL" || entry.operation === "PURGE") continue;
+  for (const subject of Object.keys(info.state.subjects ?? {})) {
+    const message = await retryTransient(() => jsm.streams.getMessage(stream, { last_by_subj: subject })).catch((error: unknown) => {
+      // Purged or expired between the listing and the get.
+      if (isNotFound(error)) return undefined;
+      throw error;
+    });
+    if (!message) continue;
+    const operation = message.header?.get(operationHeader);
+    if (operation === "DEL" || operation === "PURGE") continue;
     let json: unknown;
     try {
-      json = JSON.parse(new TextDecoder().decode(entry.data));
+      json = JSON.parse(decoder.decode(message.data));
     } catch {
       continue;
     }

@@ -1,7 +1,8 @@
-import type { JetStreamManager, NatsConnection, ObjectStore } from "nats";
+import type { NatsConnection, ObjectStore } from "nats";
 import { BusError, ValidationError } from "../errors/index.ts";
 import type { EncodedPayload } from "./codec.ts";
 import { headerNames, headerValue } from "./headers.ts";
+import { lazyJetStreamManager } from "./jetstream-manager.ts";
 import { readObject } from "./object-reader.ts";
 import type { Subjects } from "./subjects.ts";
 
@@ -26,7 +27,7 @@ export function createPayloadStore(options: {
   const maxPayload = options.connection.info?.max_payload ?? 1024 * 1024;
   const limitBytes = options.limitBytes ?? Math.max(1024, maxPayload - (options.headroomBytes ?? defaultHeadroomBytes));
   let store: Promise<ObjectStore> | undefined;
-  let manager: Promise<JetStreamManager> | undefined;
+  const manager = lazyJetStreamManager(options.connection);
   const objectStore = () => {
     store ??= options.connection.jetstream().views.os(options.subjects.artifactsBucket);
     store.catch(() => (store = undefined));
@@ -51,8 +52,7 @@ export function createPayloadStore(options: {
       if (!reference) return data;
       let blob: Uint8Array | null;
       try {
-        manager ??= options.connection.jetstreamManager();
-        blob = await readObject(await objectStore(), await manager, options.subjects.artifactsBucket, reference);
+        blob = await readObject(await objectStore(), await manager(), options.subjects.artifactsBucket, reference);
       } catch (error) {
         throw new BusError(`could not fetch large payload ${reference}`, { cause: error });
       }

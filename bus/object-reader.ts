@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { JetStreamManager, ObjectStore } from "nats";
-import { BusError } from "../errors/index.ts";
+import { AspError } from "../errors/index.ts";
 import { storedMessages } from "./stored-messages.ts";
 import { retryTransient } from "./transient-retry.ts";
 
@@ -15,15 +15,16 @@ const digestPrefix = "SHA-256=";
 export async function readObject(store: ObjectStore, jsm: JetStreamManager, bucket: string, name: string): Promise<Uint8Array | null> {
   const info = await retryTransient(() => store.info(name));
   if (!info || info.deleted) return null;
-  if (info.options?.link) throw new BusError(`object ${name} in ${bucket} is a link; links are not followed`);
+  if (info.options?.link) throw new AspError(`object ${name} in ${bucket} is a link; links are not followed`, { code: "object_unreadable" });
   const chunks: Uint8Array[] = [];
   for await (const message of storedMessages(jsm, `OBJ_${bucket}`, `$O.${bucket}.C.${info.nuid}`)) chunks.push(message.data);
   const bytes = Buffer.concat(chunks);
-  if (!info.digest.startsWith(digestPrefix)) throw new BusError(`object ${name} in ${bucket} has an unknown digest type: ${info.digest}`);
+  if (!info.digest.startsWith(digestPrefix)) throw new AspError(`object ${name} in ${bucket} has an unknown digest type: ${info.digest}`, { code: "object_unreadable" });
   const expected = Buffer.from(info.digest.slice(digestPrefix.length), "base64url");
   const actual = createHash("sha256").update(bytes).digest();
   if (bytes.byteLength !== info.size || !actual.equals(expected)) {
-    throw new BusError(`object ${name} in ${bucket} is incomplete or corrupt: ${bytes.byteLength} of ${info.size} bytes, digest ${actual.toString("base64url")} for ${info.digest}`);
+    // Retryable: a reader racing a replacement of the same name sees the new description with old chunks.
+    throw new AspError(`object ${name} in ${bucket} is incomplete or corrupt: ${bytes.byteLength} of ${info.size} bytes, digest ${actual.toString("base64url")} for ${info.digest}`, { code: "object_corrupt", retryable: true });
   }
   return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }

@@ -78,7 +78,7 @@ export async function writeFiles(
               artifact,
             };
             // Not awaited: the job runtime stores every event of the code job before its result.
-            void context.emit("file.written", { ...file, attempt, continuations: Number(metadata.continuations) }).catch(() => undefined);
+            void context.emit("file.written", { ...file, attempt, continuations: Number(metadata.continuations) });
             return { file, content };
           } catch (error) {
             if (isBudgetExceeded(error)) throw error;

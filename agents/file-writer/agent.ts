@@ -27,7 +27,7 @@ export const fileWriterAgent = defineAgent<FileJob, RawFile<FileResultHeaders>, 
     const { prompts } = context.deps;
     const model = modelForJob(context);
     // Not awaited: the job runtime stores it before the result (decision 0009), the model call need not wait.
-    void context.emit("file.started", { path: job.path, round: job.round, writer: context.instanceId }).catch(() => undefined);
+    void context.emit("file.started", { path: job.path, round: job.round, writer: context.instanceId });
     const result = await model.text({
       agent: "file-writer",
       file: job.path,

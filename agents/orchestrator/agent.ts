@@ -18,6 +18,9 @@ export type OrchestratorDeps = AgentDeps & {
   awaitGateDecision(options: { runId: string; stage: string; round: number; timeoutMs: number }): Promise<HumanDecision | undefined>;
 };
 
+/** Deliveries of one run job: a run interrupted by the bus this many times ends with the stage failed. */
+const orchestratorMaxDeliver = 20;
+
 const stageInputCodec = jsonCodec(stageInputSchema);
 const stageOutputCodec = jsonCodec(z.record(z.string(), z.unknown()));
 
@@ -78,7 +81,7 @@ export const orchestratorAgent = defineAgent<RunRequest, RunSummary, Orchestrato
   input: runRequestSchema,
   output: runSummarySchema,
   concurrency: 8,
-  maxDeliver: 20,
+  maxDeliver: orchestratorMaxDeliver,
   async handle(request, context) {
     const { runs, jobs } = context.deps;
     const pipeline = await context.deps.loadPipeline(request.pipeline);
@@ -138,10 +141,11 @@ export const orchestratorAgent = defineAgent<RunRequest, RunSummary, Orchestrato
           }
         } catch (error) {
           const message = (error as Error).message;
-          if (isInfrastructureFailure(error)) {
+          if (isInfrastructureFailure(error) && context.attempt < orchestratorMaxDeliver) {
             // The orchestrator lost the bus for a moment (a node restarting, a leader election), the
             // stage did not fail. The run job goes back to the stream and resumes from the saved state;
-            // the stage is asked again under the same job id, so a finished stage answers from its stored result.
+            // the stage is asked again under the same job id, so a finished stage answers from its stored
+            // result. On the last delivery the stage fails instead, so the run still ends with a reason.
             throw new BusError(`run ${state.runId} interrupted in stage ${stage.id} by a bus failure; it resumes on redelivery: ${message}`, { cause: error });
           }
           if (isBudgetExceeded(error) && state.status === "running") {

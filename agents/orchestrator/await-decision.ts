@@ -1,5 +1,6 @@
 import type { NatsConnection } from "nats";
 import { replayEvents } from "../../bus/events.ts";
+import { BusError } from "../../errors/index.ts";
 import type { Subjects } from "../../bus/subjects.ts";
 
 export interface HumanDecision {
@@ -30,8 +31,14 @@ export async function awaitGateDecision(options: {
     },
   });
   const timer = setTimeout(() => resolveDecision(undefined), Math.max(0, options.timeoutMs));
+  // A replay that fails (the bus lost) must not pass for "nobody decided": the error hands the run
+  // back for redelivery, and the redelivered run waits again, replaying decisions made meanwhile.
+  const failed = replay.done.then(
+    () => new Promise<never>(() => undefined),
+    (error: unknown) => Promise.reject(new BusError(`could not follow the decisions of run ${options.runId}: ${(error as Error).message}`, { cause: error })),
+  );
   try {
-    return await decided;
+    return await Promise.race([decided, failed]);
   } finally {
     clearTimeout(timer);
     await replay.stop();

@@ -1,4 +1,5 @@
-import type { JetStreamManager, KV, NatsConnection } from "nats";
+import type { KV, NatsConnection } from "nats";
+import { lazyJetStreamManager } from "../../bus/jetstream-manager.ts";
 import { listKeyValues } from "../../bus/kv-listing.ts";
 import { retryTransient } from "../../bus/transient-retry.ts";
 import type { Subjects } from "../../bus/subjects.ts";
@@ -13,7 +14,7 @@ export interface RunStore {
 
 export function createRunStore(connection: NatsConnection, subjects: Subjects): RunStore {
   let bucket: Promise<KV> | undefined;
-  let manager: Promise<JetStreamManager> | undefined;
+  const manager = lazyJetStreamManager(connection);
   const open = () => (bucket ??= connection.jetstream().views.kv(subjects.runsBucket));
   return {
     async get(runId) {
@@ -29,7 +30,7 @@ export function createRunStore(connection: NatsConnection, subjects: Subjects): 
       await retryTransient(() => bucket.put(state.runId, value));
     },
     async list() {
-      const states = await listKeyValues(await (manager ??= connection.jetstreamManager()), subjects.runsBucket, runStateSchema);
+      const states = await listKeyValues(await manager(), subjects.runsBucket, runStateSchema);
       return states.sort((left, right) => left.startedAt.localeCompare(right.startedAt));
     },
   };

@@ -1,5 +1,6 @@
 import type { NatsConnection, ObjectStore } from "nats";
 import type { Subjects } from "../../bus/subjects.ts";
+import { lazyJetStreamManager } from "../../bus/jetstream-manager.ts";
 import { readObject } from "../../bus/object-reader.ts";
 import { retryTransient } from "../../bus/transient-retry.ts";
 
@@ -23,8 +24,8 @@ export function createArtifactStore(connection: NatsConnection, subjects: Subjec
   }));
   const encoder = new TextEncoder();
   const decoder = new TextDecoder("utf-8", { fatal: true });
-  const manager = connection.jetstreamManager();
-  const read = async (name: string) => (await readObject(await open(), await manager, subjects.artifactsBucket, name)) ?? undefined;
+  const manager = lazyJetStreamManager(connection);
+  const read = async (name: string) => (await readObject(await open(), await manager(), subjects.artifactsBucket, name)) ?? undefined;
   return {
     async put(name, content) {
       const bytes = typeof content === "string" ? encoder.encode(content) : content;

@@ -1,4 +1,5 @@
-import type { JetStreamManager, KV, NatsConnection } from "nats";
+import type { KV, NatsConnection } from "nats";
+import { lazyJetStreamManager } from "../../bus/jetstream-manager.ts";
 import { listKeyValues } from "../../bus/kv-listing.ts";
 import type { Subjects } from "../../bus/subjects.ts";
 import { historyRecordSchema, type HistoryRecord } from "../../schemas/postmortem.ts";
@@ -11,11 +12,11 @@ export interface HistoryStore {
 
 export function createHistoryStore(connection: NatsConnection, subjects: Subjects): HistoryStore {
   let bucket: Promise<KV> | undefined;
-  let manager: Promise<JetStreamManager> | undefined;
+  const manager = lazyJetStreamManager(connection);
   const open = () => (bucket ??= connection.jetstream().views.kv(subjects.historyBucket));
   return {
     async list() {
-      const records = await listKeyValues(await (manager ??= connection.jetstreamManager()), subjects.historyBucket, historyRecordSchema);
+      const records = await listKeyValues(await manager(), subjects.historyBucket, historyRecordSchema);
       return records.sort((left, right) => left.finishedAt.localeCompare(right.finishedAt));
     },
     async put(record) {

@@ -115,4 +115,38 @@ describe("the orchestrator when its own bus fails mid-stage", () => {
     expect(summary.status).toBe("error");
     expect(summary.reason).toMatch(/stage planning failed: no result/);
   });
+
+  it("fails the stage when the agent's own answer carries the bus_failed code: a remote error, not this process's bus", async () => {
+    const runs = memoryRunStore();
+    const jobs = scriptedJobs((agent) => {
+      if (agent === "design") throw new AspError("agent design, job x: could not publish event", { code: "bus_failed", retryable: true });
+      return passingOutput(agent);
+    });
+    const summary = await handle(contextFor({ runs, jobs }, 1));
+    expect(summary.status).toBe("error");
+    expect(summary.reason).toMatch(/stage design failed: .*could not publish event/);
+  });
+
+  it("fails the stage on a request that can never succeed (a permissions violation), without redelivery", async () => {
+    const runs = memoryRunStore();
+    const jobs = scriptedJobs((agent) => {
+      if (agent === "design") throw new NatsError("Permissions Violation for Publish to \"asp.jobs.design\"", "PERMISSIONS_VIOLATION");
+      return passingOutput(agent);
+    });
+    const summary = await handle(contextFor({ runs, jobs }, 1));
+    expect(summary.status).toBe("error");
+    expect(summary.reason).toMatch(/stage design failed: Permissions Violation/);
+  });
+
+  it("fails the stage on the run job's last delivery rather than handing it back once more", async () => {
+    const runs = memoryRunStore();
+    const jobs = scriptedJobs((agent) => {
+      if (agent === "design") throw new NatsError("TIMEOUT", "TIMEOUT");
+      return passingOutput(agent);
+    });
+    await expect(handle(contextFor({ runs, jobs }, 19))).rejects.toBeInstanceOf(BusError);
+    const summary = await handle(contextFor({ runs, jobs }, 20));
+    expect(summary.status).toBe("error");
+    expect(summary.reason).toMatch(/stage design failed: TIMEOUT/);
+  });
 });

@@ -70,7 +70,7 @@ describe("the test agent's syntax check", () => {
     expect(report.files).toEqual(["calc/broken.py", "src/broken.cjs", "src/broken.js"]);
     const [pythonError, commonJsError, moduleError] = report.errors;
     expect(pythonError).toMatch(/^calc\/broken\.py: [\s\S]*line 1[\s\S]*SyntaxError/);
-    expect(commonJsError).toMatch(/^src\/broken\.cjs: [\s\S]*SyntaxError: Unexpected end of input/);
+    expect(commonJsError).toMatch(/^src\/broken\.cjs: [\s\S]*broken\.cjs:3[\s\S]*SyntaxError: Unexpected end of input/);
     // A module's error comes from node --check, which gives the line and the caret.
     expect(moduleError).toMatch(/^src\/broken\.js: [\s\S]*broken\.js:2[\s\S]*\^[\s\S]*SyntaxError: Unexpected token ';'/);
   });

@@ -71,17 +71,19 @@ const runPipeline = (runId: string, onStarted?: () => void) => {
 };
 const runEvents = (runId: string) => readRunEvents(connection, subjects, runId);
 
-/** Resolves once the run has really started: the planning stage has its job. */
-function planningStarted(runId: string): Promise<void> {
-  return new Promise<void>((resolve) => {
-    const subscription = connection.subscribe(subjects.runEvents(runId), {
+/** Resolves once the run has really started (the planning stage has its job); cancel() stops listening. */
+function planningStarted(runId: string): { started: Promise<void>; cancel(): void } {
+  let subscription: ReturnType<NatsConnection["subscribe"]> | undefined;
+  const started = new Promise<void>((resolve) => {
+    subscription = connection.subscribe(subjects.runEvents(runId), {
       callback: (_error, message) => {
         if (!message.subject.includes(".planning.")) return;
-        subscription.unsubscribe();
+        subscription!.unsubscribe();
         resolve();
       },
     });
   });
+  return { started, cancel: () => subscription?.unsubscribe() };
 }
 
 
@@ -109,7 +111,7 @@ describe("a 3-node JetStream cluster on loopback (deploy/nats/cluster)", () => {
     const runId = `cluster-${process.pid}-rolling`;
     const index = 2;
     const oldProcess = cluster.nodes[index]!.process;
-    const started = planningStarted(runId);
+    const { started } = planningStarted(runId);
     let restarted: Promise<void> | undefined;
     let stoppedAt = Number.POSITIVE_INFINITY;
     const summary = await runPipeline(runId, () => {
@@ -139,25 +141,26 @@ describe("a 3-node JetStream cluster on loopback (deploy/nats/cluster)", () => {
     const runId = `cluster-${process.pid}-down-${signal.toLowerCase()}`;
     const index = 1;
     let stoppedAt = Number.POSITIVE_INFINITY;
-    const stopped = planningStarted(runId).then(async () => {
+    const planning = planningStarted(runId);
+    const stopped = planning.started.then(async () => {
       await cluster.nodes[index]!.stop(signal);
       stoppedAt = Date.now();
     });
     try {
       const summary = await runPipeline(runId);
       await stopped;
-      const lost = cluster.nodes[index]!.process;
-      expect(lost.exitCode !== null || lost.signalCode !== null, "the node is still down when the run ends").toBe(true);
       expect(summary.status, summary.reason).toBe("passed");
       const events = await runEvents(runId);
       const completed = events.find((event) => event.type === "run.completed");
+      // The node had exited (stop() waits for it) before the run completed, and nothing restarts it before the end.
       expect(Date.parse(completed!.time)).toBeGreaterThan(stoppedAt);
       expect(events.filter((event) => event.type === "file.written")).toHaveLength(summary.files);
       for (const agentProcess of processes) expect(agentProcess.child.exitCode, `${agentProcess.name} exited`).toBeNull();
     } finally {
-      // Back for the next case and for a clean shutdown (without waiting on a stop that never began).
+      // Back for the next case and for a clean shutdown; a node that was never stopped is left alone.
+      planning.cancel();
       await Promise.race([stopped.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 1000))]);
-      await cluster.restart(index);
+      if (Number.isFinite(stoppedAt)) await cluster.restart(index);
     }
   }, 150_000);
 });
