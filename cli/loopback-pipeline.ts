@@ -7,9 +7,15 @@ import { replayEvents } from "../bus/events.ts";
 import { startLocalNatsServer, type LocalNatsServer } from "../bus/local-server.ts";
 import { ensureResources } from "../bus/resources.ts";
 import { createSubjects, type Subjects } from "../bus/subjects.ts";
+import { createRunStore } from "../agents/orchestrator/run-store.ts";
+import { createArtifactStore } from "../agents/shared/artifact-store.ts";
+import { jsonCodec } from "../bus/codec.ts";
+import { createJobClient } from "../bus/job-client.ts";
 import type { AspEvent } from "../schemas/event.ts";
+import { runRequestSchema, runSummarySchema, type RunState, type RunSummary } from "../schemas/run.ts";
+import type { Task } from "../schemas/task.ts";
 import { startModelSimulator, type ModelSimulator, type ScenarioInput } from "../simulator/index.ts";
-import { spawnAgentProcess, startFleet, type Fleet } from "./fleet.ts";
+import { spawnAgentProcess, startFleet, type Fleet, type FleetProcess } from "./fleet.ts";
 
 export interface LoopbackPipelineOptions {
   /** Names the temporary folder, the namespace and the NATS connection. */
@@ -24,10 +30,22 @@ export interface LoopbackPipelineOptions {
   readyTimeoutMs?: number;
 }
 
+export interface RunOutcome {
+  summary: RunSummary;
+  /** The run's state machine as the runs KV bucket holds it at the end. */
+  state: RunState;
+  /** Every event of the run, replayed from the events stream after the run ended. */
+  events: AspEvent[];
+  /** The generated project, path → bytes, read back from the artifact store. */
+  files: Map<string, Buffer>;
+}
+
 export interface LoopbackPipeline extends AsyncDisposable {
   dataDirectory: string;
   logDirectory: string;
   natsUrl: string;
+  /** The nats-server now running (a new process after restartServer). */
+  readonly server: LocalNatsServer;
   subjects: Subjects;
   connection: NatsConnection;
   simulator: ModelSimulator;
@@ -36,8 +54,14 @@ export interface LoopbackPipeline extends AsyncDisposable {
   env: Record<string, string>;
   /** Every stored event of one run. */
   events(runId: string): Promise<AspEvent[]>;
+  /** Starts one more agent process (a replica or a replacement) in the same fleet, stopped with it. */
+  addAgent(name: string): Promise<FleetProcess>;
   /** Starts more file-writer processes in the same fleet (stopped with it). */
   addWriters(count: number): Promise<void>;
+  /** Kills nats-server (SIGKILL, a crash) and starts it again on the same port and store after downMs. */
+  restartServer(downMs?: number): Promise<void>;
+  /** Submits a task to the orchestrator, as `asp submit` does, and collects the finished run. */
+  run(task: Task, options: { runId: string; timeoutMs?: number; budgetUsd?: number }): Promise<RunOutcome>;
 }
 
 /** Variables of the outer shell that would point agents somewhere else than this pipeline. */
@@ -66,7 +90,8 @@ export async function startLoopbackPipeline(options: LoopbackPipelineOptions): P
   };
   try {
     server = await startLocalNatsServer({ dataDir: path.join(dataDirectory, "nats"), logger: pino({ level: "warn" }) });
-    connection = await connect({ servers: server.url, name: options.name });
+    // This process's client rides out a server restart like the agents do.
+    connection = await connect({ servers: server.url, name: options.name, maxReconnectAttempts: -1, reconnectTimeWait: 250 });
     await ensureResources(connection, subjects);
     simulator = await startModelSimulator({ scenario: options.scenario as ScenarioInput | string, port: 0 });
     const env: Record<string, string> = { NATS_URL: server.url, ASP_NAMESPACE: subjects.namespace, ASP_LOG_LEVEL: "warn", ASP_DATA_DIR: dataDirectory };
@@ -75,25 +100,63 @@ export async function startLoopbackPipeline(options: LoopbackPipelineOptions): P
     const readyTimeoutMs = options.readyTimeoutMs ?? 120_000;
     fleet = await startFleet({ agents: options.agents, writers: options.writers, env: agentEnv, logDirectory, readyTimeoutMs });
     const ready = { connection, simulator, fleet };
+    let liveServer = server;
+    let spawned = fleet.processes.length;
+    const jobs = createJobClient({ connection, subjects });
+    const runs = createRunStore(connection, subjects);
+    const artifacts = createArtifactStore(connection, subjects);
+    const addAgent = async (name: string) => {
+      const added = await spawnAgentProcess(name, spawned++, { env: agentEnv, logDirectory, readyTimeoutMs });
+      ready.fleet.processes.push(added);
+      return added;
+    };
+    const events = async (runId: string) => {
+      const collected: AspEvent[] = [];
+      const replay = await replayEvents({ connection: ready.connection, subjects, runId, onEvent: (event) => void collected.push(event) });
+      await replay.done;
+      return collected;
+    };
     return {
       ...ready,
       dataDirectory,
       logDirectory,
       natsUrl: server.url,
+      get server() {
+        return liveServer;
+      },
       subjects,
       env,
-      async events(runId) {
-        const collected: AspEvent[] = [];
-        const replay = await replayEvents({ connection: ready.connection, subjects, runId, onEvent: (event) => void collected.push(event) });
-        await replay.done;
-        return collected;
-      },
+      events,
+      addAgent,
       async addWriters(count) {
-        const first = ready.fleet.processes.length;
-        const added = await Promise.all(
-          Array.from({ length: count }, (_, index) => spawnAgentProcess("file-writer", first + index, { env: agentEnv, logDirectory, readyTimeoutMs })),
-        );
-        ready.fleet.processes.push(...added);
+        await Promise.all(Array.from({ length: count }, () => addAgent("file-writer")));
+      },
+      async restartServer(downMs = 1000) {
+        const { port, dataDir } = liveServer;
+        await liveServer.kill();
+        await new Promise((resolve) => setTimeout(resolve, downMs));
+        liveServer = await startLocalNatsServer({ dataDir, port, logger: pino({ level: "warn" }) });
+        server = liveServer;
+      },
+      async run(task, runOptions) {
+        const { runId } = runOptions;
+        const request = runRequestSchema.parse({ runId, task, pipeline: "default", ...(runOptions.budgetUsd ? { budgetUsd: runOptions.budgetUsd } : {}) });
+        const reply = await jobs.request("orchestrator", request, {
+          runId,
+          jobId: `${runId}-run`,
+          inputCodec: jsonCodec(runRequestSchema),
+          outputCodec: jsonCodec(runSummarySchema),
+          timeoutMs: runOptions.timeoutMs ?? 120_000,
+        });
+        const state = await runs.get(runId);
+        if (!state) throw new Error(`run ${runId} finished but has no state in the runs bucket`);
+        const files = new Map<string, Buffer>();
+        for (const file of (state.outputs.code as { files?: Array<{ path: string; artifact: string }> } | undefined)?.files ?? []) {
+          const bytes = await artifacts.get(file.artifact);
+          if (!bytes) throw new Error(`artifact ${file.artifact} of ${file.path} is missing`);
+          files.set(file.path, Buffer.from(bytes));
+        }
+        return { summary: reply.output, state, events: await events(runId), files };
       },
       [Symbol.asyncDispose]: cleanUp,
     };

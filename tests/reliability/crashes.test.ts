@@ -7,8 +7,8 @@ import { expectCompleteRun, processByInstance } from "./support/run-checks.ts";
 let harness: ReliabilityHarness;
 let example: ExampleScenario;
 let data: ScenarioData;
-const added: FleetProcess[] = [];
-const everyProcess = () => [...harness.fleet.processes, ...added];
+/** The fleet's processes, including the ones a test added. */
+const everyProcess = (): FleetProcess[] => harness.fleet.processes;
 
 beforeAll(async () => {
   example = await loadExampleScenario("hello-python");
@@ -30,7 +30,7 @@ describe("SIGKILL in the middle of a run", () => {
     const started = await watch.waitFor((event) => event.type === "file.started");
     const victim = processByInstance(everyProcess(), started.data.writer);
     await harness.crash(victim);
-    added.push(await harness.addAgent("file-writer"));
+    await harness.addAgent("file-writer");
 
     const result = await outcome;
     watch.stop();
@@ -43,7 +43,7 @@ describe("SIGKILL in the middle of a run", () => {
   }, 90_000);
 
   it("the design agent killed mid-stage: its replica takes the redelivered job", async () => {
-    added.push(await harness.addAgent("design"));
+    await harness.addAgent("design");
     const runId = "crash-design";
     const watch = harness.watch(runId);
     const outcome = harness.run(example.task, runId);
@@ -67,7 +67,7 @@ describe("SIGKILL in the middle of a run", () => {
     await watch.waitFor((event) => event.type === "stage.started" && event.data.stage === "code");
     const victim = everyProcess().find((process) => process.name === "orchestrator" && process.child.exitCode === null && process.child.signalCode === null)!;
     await harness.crash(victim);
-    added.push(await harness.addAgent("orchestrator"));
+    await harness.addAgent("orchestrator");
 
     const result = await outcome;
     watch.stop();

@@ -1,15 +1,12 @@
 import type { NatsConnection } from "nats";
 import { z } from "zod";
 import { fleetAgents } from "../../../agents/registry.ts";
-import { createArtifactStore } from "../../../agents/shared/artifact-store.ts";
-import { createRunStore } from "../../../agents/orchestrator/run-store.ts";
 import { jsonCodec } from "../../../bus/codec.ts";
 import { createJobClient } from "../../../bus/job-client.ts";
 import type { Subjects } from "../../../bus/subjects.ts";
 import type { Fleet } from "../../../cli/fleet.ts";
-import { startLoopbackPipeline } from "../../../cli/loopback-pipeline.ts";
+import { startLoopbackPipeline, type RunOutcome } from "../../../cli/loopback-pipeline.ts";
 import type { AspEvent } from "../../../schemas/event.ts";
-import { runRequestSchema, runSummarySchema, type RunState, type RunSummary } from "../../../schemas/run.ts";
 import type { Task } from "../../../schemas/task.ts";
 import type { ModelSimulator, ScenarioInput } from "../../../simulator/index.ts";
 
@@ -23,15 +20,7 @@ export interface PipelineHarnessOptions {
   env?: Record<string, string>;
 }
 
-export interface RunOutcome {
-  summary: RunSummary;
-  /** The run's state machine as the runs KV bucket holds it at the end. */
-  state: RunState;
-  /** Every event of the run, replayed from the events stream after the run ended. */
-  events: AspEvent[];
-  /** The generated project, path → bytes, read back from the artifact store. */
-  files: Map<string, Buffer>;
-}
+export type { RunOutcome };
 
 export interface PipelineHarness extends AsyncDisposable {
   natsUrl: string;
@@ -66,8 +55,6 @@ export async function startPipelineHarness(options: PipelineHarnessOptions): Pro
   });
   const { connection, subjects } = pipeline;
   const jobs = createJobClient({ connection, subjects });
-  const runs = createRunStore(connection, subjects);
-  const artifacts = createArtifactStore(connection, subjects);
   return {
     natsUrl: pipeline.natsUrl,
     namespace: subjects.namespace,
@@ -76,26 +63,8 @@ export async function startPipelineHarness(options: PipelineHarnessOptions): Pro
     simulator: pipeline.simulator,
     fleet: pipeline.fleet,
     env: pipeline.env,
-    async run(task, runOptions = {}) {
-      const runId = runOptions.runId ?? `e2e-${process.pid}-${++runCounter}`;
-      const request = runRequestSchema.parse({ runId, task, pipeline: "default", ...(runOptions.budgetUsd ? { budgetUsd: runOptions.budgetUsd } : {}) });
-      const reply = await jobs.request("orchestrator", request, {
-        runId,
-        jobId: `${runId}-run`,
-        inputCodec: jsonCodec(runRequestSchema),
-        outputCodec: jsonCodec(runSummarySchema),
-        timeoutMs: runOptions.timeoutMs ?? 120_000,
-      });
-      const state = await runs.get(runId);
-      if (!state) throw new Error(`run ${runId} finished but has no state in the runs bucket`);
-      const events = await pipeline.events(runId);
-      const files = new Map<string, Buffer>();
-      for (const file of ((state.outputs.code as { files?: Array<{ path: string; artifact: string }> } | undefined)?.files ?? [])) {
-        const bytes = await artifacts.get(file.artifact);
-        if (!bytes) throw new Error(`artifact ${file.artifact} of ${file.path} is missing`);
-        files.set(file.path, Buffer.from(bytes));
-      }
-      return { summary: reply.output, state, events, files };
+    run(task, runOptions = {}) {
+      return pipeline.run(task, { ...runOptions, runId: runOptions.runId ?? `e2e-${process.pid}-${++runCounter}` });
     },
     setScenario(scenario) {
       pipeline.simulator.setScenario(scenario as ScenarioInput);

@@ -1,29 +1,15 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { connect, type NatsConnection, type Subscription } from "nats";
+import type { NatsConnection, Subscription } from "nats";
 import { fleetAgents } from "../../../agents/registry.ts";
-import { createArtifactStore } from "../../../agents/shared/artifact-store.ts";
-import { createRunStore } from "../../../agents/orchestrator/run-store.ts";
-import { jsonCodec } from "../../../bus/codec.ts";
-import { replayEvents, safeParseEvent } from "../../../bus/events.ts";
-import { createJobClient } from "../../../bus/job-client.ts";
+import { safeParseEvent } from "../../../bus/events.ts";
 import type { LocalNatsServer } from "../../../bus/local-server.ts";
-import { ensureResources } from "../../../bus/resources.ts";
-import { createSubjects, type Subjects } from "../../../bus/subjects.ts";
-import { spawnAgentProcess, startFleet, type Fleet, type FleetProcess } from "../../../cli/fleet.ts";
+import type { Subjects } from "../../../bus/subjects.ts";
+import type { Fleet, FleetProcess } from "../../../cli/fleet.ts";
+import { startLoopbackPipeline, type RunOutcome } from "../../../cli/loopback-pipeline.ts";
 import type { AspEvent } from "../../../schemas/event.ts";
-import { runRequestSchema, runSummarySchema, type RunState, type RunSummary } from "../../../schemas/run.ts";
 import type { Task } from "../../../schemas/task.ts";
-import { startModelSimulator, type ModelSimulator, type ScenarioInput } from "../../../simulator/index.ts";
-import { startIsolatedNatsServer } from "../../support/nats.ts";
+import type { ModelSimulator } from "../../../simulator/index.ts";
 
-export interface RunOutcome {
-  summary: RunSummary;
-  state: RunState;
-  events: AspEvent[];
-  files: Map<string, Buffer>;
-}
+export type { RunOutcome };
 
 /** Live events of one run, collected from the moment of watching (core subscription, before submit). */
 export interface RunWatch {
@@ -49,8 +35,6 @@ export interface ReliabilityHarness extends AsyncDisposable {
   connection: NatsConnection;
   simulator: ModelSimulator;
   fleet: Fleet;
-  /** The environment every agent process of this harness gets. */
-  agentEnv: Record<string, string | undefined>;
   /** Starts one more agent process (a replica or a replacement). */
   addAgent(name: string): Promise<FleetProcess>;
   /** SIGKILL: a crash, no drain. */
@@ -63,13 +47,11 @@ export interface ReliabilityHarness extends AsyncDisposable {
   readEvents(runId: string): Promise<AspEvent[]>;
 }
 
-const inheritedVariablesToDrop = /^(NATS_|ASP_|ANTHROPIC_)/;
-const stageOutputCodec = jsonCodec(runSummarySchema);
-
 /**
- * Like the e2e pipeline harness, but it owns the nats-server (to kill and restart it on the same
- * port and store), lets a test add and crash agent processes, and gives a short ack wait so a
- * crashed worker's job moves on in seconds.
+ * The loopback pipeline (cli/loopback-pipeline.ts), with what crash tests need on top: adding and
+ * SIGKILLing agent processes, killing and restarting nats-server on the same port and store, watching
+ * a run's live events, and the state of the work queue. A short ack wait moves a crashed worker's job
+ * on in seconds.
  */
 export async function startReliabilityHarness(options: {
   scenario: object;
@@ -78,87 +60,37 @@ export async function startReliabilityHarness(options: {
   ackWaitMs?: number;
   env?: Record<string, string>;
 }): Promise<ReliabilityHarness> {
-  const dataDirectory = await mkdtemp(path.join(tmpdir(), "asp-reliability-"));
-  const namespace = "rel";
-  const subjects = createSubjects(namespace);
-  const logDirectory = path.join(dataDirectory, "logs");
-  const extra: FleetProcess[] = [];
-  let server: LocalNatsServer | undefined;
-  let simulator: ModelSimulator | undefined;
-  let connection: NatsConnection | undefined;
-  let fleet: Fleet | undefined;
-  const cleanUp = async () => {
-    for (const process of extra) if (process.child.exitCode === null && process.child.signalCode === null) process.child.kill("SIGKILL");
-    await fleet?.stop(3000);
-    await connection?.close().catch(() => undefined);
-    await simulator?.close();
-    await server?.stop();
-    await rm(dataDirectory, { recursive: true, force: true });
-  };
+  const pipeline = await startLoopbackPipeline({
+    name: "rel",
+    scenario: options.scenario,
+    agents: options.agents ?? fleetAgents,
+    writers: options.writers ?? 2,
+    env: { ASP_ACK_WAIT_MS: String(options.ackWaitMs ?? 2000), ASP_LLM_RETRY_BASE_MS: "5", ASP_LLM_RETRY_MAX_MS: "50", ...options.env },
+    // Generous: on two cores, two fleets starting at once (plus other test files) are slow to compile.
+    readyTimeoutMs: 180_000,
+  });
+  const { connection, subjects } = pipeline;
   try {
-    server = await startIsolatedNatsServer({ dataDir: path.join(dataDirectory, "nats") });
-    // The test's own client rides out a server restart like the agents do.
-    connection = await connect({ servers: server.url, name: "reliability-harness", maxReconnectAttempts: -1, reconnectTimeWait: 250 });
-    await ensureResources(connection, subjects);
-    simulator = await startModelSimulator({ scenario: options.scenario as ScenarioInput, port: 0 });
-    const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !inheritedVariablesToDrop.test(name)));
-    const agentEnv: Record<string, string | undefined> = {
-      ...inherited,
-      NATS_URL: server.url,
-      ASP_NAMESPACE: namespace,
-      ASP_LOG_LEVEL: "warn",
-      ASP_DATA_DIR: dataDirectory,
-      ASP_LLM_BASE_URL: simulator.url,
-      ASP_ACK_WAIT_MS: String(options.ackWaitMs ?? 2000),
-      ASP_LLM_RETRY_BASE_MS: "5",
-      ASP_LLM_RETRY_MAX_MS: "50",
-      ...options.env,
-    };
-    // A generous ready timeout: on two cores, two fleets starting at once (plus other test files) are slow to compile.
-    fleet = await startFleet({ agents: options.agents ?? fleetAgents, writers: options.writers ?? 2, env: agentEnv, logDirectory, readyTimeoutMs: 180_000 });
-    const live = { connection, fleet, simulator };
-    let liveServer = server;
-    const jobs = createJobClient({ connection, subjects });
-    const runs = createRunStore(connection, subjects);
-    const artifacts = createArtifactStore(connection, subjects);
-    let spawned = 100;
-
-    const readEvents = async (runId: string) => {
-      const events: AspEvent[] = [];
-      const replay = await replayEvents({ connection: live.connection, subjects, runId, onEvent: (event) => void events.push(event) });
-      await replay.done;
-      return events;
-    };
-
     const harness: ReliabilityHarness = {
       get server() {
-        return liveServer;
+        return pipeline.server;
       },
       subjects,
-      ...live,
-      agentEnv,
-      async addAgent(name) {
-        const process = await spawnAgentProcess(name, spawned++, { env: agentEnv, logDirectory });
-        extra.push(process);
-        return process;
-      },
+      connection,
+      simulator: pipeline.simulator,
+      fleet: pipeline.fleet,
+      addAgent: (name) => pipeline.addAgent(name),
       async crash(process) {
         if (process.child.exitCode !== null || process.child.signalCode !== null) return;
         const exited = new Promise((resolve) => process.child.once("exit", resolve));
         process.child.kill("SIGKILL");
         await exited;
       },
-      async restartServer(downMs = 1000) {
-        const { port, dataDir } = liveServer;
-        await liveServer.kill();
-        await new Promise((resolve) => setTimeout(resolve, downMs));
-        liveServer = await startIsolatedNatsServer({ dataDir, port });
-        server = liveServer;
-      },
+      restartServer: (downMs) => pipeline.restartServer(downMs),
       watch(runId) {
         const events: AspEvent[] = [];
         const waiters = new Set<() => void>();
-        const subscription: Subscription = live.connection.subscribe(subjects.runEvents(runId), {
+        const subscription: Subscription = connection.subscribe(subjects.runEvents(runId), {
           callback: (error, message) => {
             if (error) return;
             const parsed = safeParseEvent(message.data);
@@ -189,27 +121,9 @@ export async function startReliabilityHarness(options: {
           },
         };
       },
-      async run(task, runId, timeoutMs = 120_000) {
-        const request = runRequestSchema.parse({ runId, task, pipeline: "default" });
-        const reply = await jobs.request("orchestrator", request, {
-          runId,
-          jobId: `${runId}-run`,
-          inputCodec: jsonCodec(runRequestSchema),
-          outputCodec: stageOutputCodec,
-          timeoutMs,
-        });
-        const state = await runs.get(runId);
-        if (!state) throw new Error(`run ${runId} finished but has no state in the runs bucket`);
-        const files = new Map<string, Buffer>();
-        for (const file of (state.outputs.code as { files?: Array<{ path: string; artifact: string }> } | undefined)?.files ?? []) {
-          const bytes = await artifacts.get(file.artifact);
-          if (!bytes) throw new Error(`artifact ${file.artifact} of ${file.path} is missing`);
-          files.set(file.path, Buffer.from(bytes));
-        }
-        return { summary: reply.output, state, events: await readEvents(runId), files };
-      },
+      run: (task, runId, timeoutMs) => pipeline.run(task, { runId, ...(timeoutMs ? { timeoutMs } : {}) }),
       async queueState() {
-        const jsm = await live.connection.jetstreamManager();
+        const jsm = await connection.jetstreamManager();
         const info = await jsm.streams.info(subjects.jobsStream);
         const outstanding: Record<string, number> = {};
         const leftovers: string[] = [];
@@ -226,12 +140,12 @@ export async function startReliabilityHarness(options: {
         }
         return { jobsInStream: info.state.messages, outstanding, leftovers, storedJobs };
       },
-      readEvents,
-      [Symbol.asyncDispose]: cleanUp,
+      readEvents: (runId) => pipeline.events(runId),
+      [Symbol.asyncDispose]: () => pipeline[Symbol.asyncDispose](),
     };
     return harness;
   } catch (error) {
-    await cleanUp();
+    await pipeline[Symbol.asyncDispose]();
     throw error;
   }
 }
