@@ -1,4 +1,5 @@
 import { nuid, type JetStreamManager, type Msg, type NatsConnection, type Subscription } from "nats";
+import { lazyJetStreamManager } from "./jetstream-manager.ts";
 import { retryTransient } from "./transient-retry.ts";
 import { publishRetries } from "./publish-retries.ts";
 import type { Logger } from "pino";
@@ -59,7 +60,7 @@ export function createJobClient(options: { connection: NatsConnection; subjects:
   const { connection, subjects } = options;
   const js = connection.jetstream();
   const payloads = createPayloadStore({ connection, subjects });
-  const managerPromise = connection.jetstreamManager();
+  const manager = lazyJetStreamManager(connection);
 
   async function submit<I>(agent: string, input: I, submitOptions: SubmitOptions<I>) {
     const jobId = submitOptions.jobId ?? nuid.next();
@@ -113,7 +114,7 @@ export function createJobClient(options: { connection: NatsConnection; subjects:
     let timer: NodeJS.Timeout | undefined;
     let settled = false;
     try {
-      const jsm = await managerPromise;
+      const jsm = await manager();
       // The look-up for a stored result and the submit go out together: one round trip, not two. When
       // the result is already stored (a resumed run) the job is a duplicate, which JetStream drops, or,
       // past the de-duplication window, a redelivery its agent answers from the stored result.

@@ -94,48 +94,21 @@ describe("the orchestrator when its own bus fails mid-stage", () => {
     expect(summary.stages.filter((stage) => stage.stage === "design").map((stage) => stage.status)).toEqual(["completed"]);
   });
 
-  it("still fails the stage when the agent itself answered with an error", async () => {
+  // Each of these is the stage's own answer or a request that can never succeed: the stage fails, no redelivery.
+  it.each([
+    { why: "the agent itself answered with an error", stage: "design", error: () => new AspError("agent design, job x: the model refused", { code: "model_failed", retryable: true }), reason: /stage design failed: .*the model refused/ },
+    { why: "the stage does not answer in its time", stage: "planning", error: () => new BusError("no result from agent planning within 10 ms", { code: "job_timeout" }), reason: /stage planning failed: no result/ },
+    { why: "the agent's answer carries the bus_failed code (its bus, not this process's)", stage: "design", error: () => new AspError("agent design, job x: could not publish event", { code: "bus_failed", retryable: true }), reason: /stage design failed: .*could not publish event/ },
+    { why: "the request can never succeed (a permissions violation)", stage: "design", error: () => new NatsError('Permissions Violation for Publish to "asp.jobs.design"', "PERMISSIONS_VIOLATION"), reason: /stage design failed: Permissions Violation/ },
+  ])("fails the stage when $why", async ({ stage, error, reason }) => {
     const runs = memoryRunStore();
     const jobs = scriptedJobs((agent) => {
-      if (agent === "design") throw new AspError("agent design, job x: the model refused", { code: "model_failed", retryable: true });
+      if (agent === stage) throw error();
       return passingOutput(agent);
     });
     const summary = await handle(contextFor({ runs, jobs }, 1));
     expect(summary.status).toBe("error");
-    expect(summary.reason).toMatch(/stage design failed: .*the model refused/);
-  });
-
-  it("still fails the stage when the stage does not answer in its time", async () => {
-    const runs = memoryRunStore();
-    const jobs = scriptedJobs((agent) => {
-      if (agent === "planning") throw new BusError("no result from agent planning within 10 ms", { code: "job_timeout" });
-      return passingOutput(agent);
-    });
-    const summary = await handle(contextFor({ runs, jobs }, 1));
-    expect(summary.status).toBe("error");
-    expect(summary.reason).toMatch(/stage planning failed: no result/);
-  });
-
-  it("fails the stage when the agent's own answer carries the bus_failed code: a remote error, not this process's bus", async () => {
-    const runs = memoryRunStore();
-    const jobs = scriptedJobs((agent) => {
-      if (agent === "design") throw new AspError("agent design, job x: could not publish event", { code: "bus_failed", retryable: true });
-      return passingOutput(agent);
-    });
-    const summary = await handle(contextFor({ runs, jobs }, 1));
-    expect(summary.status).toBe("error");
-    expect(summary.reason).toMatch(/stage design failed: .*could not publish event/);
-  });
-
-  it("fails the stage on a request that can never succeed (a permissions violation), without redelivery", async () => {
-    const runs = memoryRunStore();
-    const jobs = scriptedJobs((agent) => {
-      if (agent === "design") throw new NatsError("Permissions Violation for Publish to \"asp.jobs.design\"", "PERMISSIONS_VIOLATION");
-      return passingOutput(agent);
-    });
-    const summary = await handle(contextFor({ runs, jobs }, 1));
-    expect(summary.status).toBe("error");
-    expect(summary.reason).toMatch(/stage design failed: Permissions Violation/);
+    expect(summary.reason).toMatch(reason);
   });
 
   it("fails the stage on the run job's last delivery rather than handing it back once more", async () => {

@@ -8,6 +8,7 @@ import { ensureResources } from "../../bus/resources.ts";
 import { createSubjects } from "../../bus/subjects.ts";
 import type { FleetProcess } from "../../cli/fleet.ts";
 import { loadTask } from "../../cli/load-task.ts";
+import type { RunSummary } from "../../schemas/run.ts";
 import type { Task } from "../../schemas/task.ts";
 import { startModelSimulator, type ModelSimulator } from "../../simulator/index.ts";
 import { repositoryRoot } from "./support/deploy-files.ts";
@@ -86,6 +87,18 @@ function planningStarted(runId: string): { started: Promise<void>; cancel(): voi
   return { started, cancel: () => subscription?.unsubscribe() };
 }
 
+/**
+ * The run passed and was still going when the node had gone (stop() waits for the exit), every file
+ * was written once, and the agents attached to that node reconnected to the others and are alive.
+ */
+async function expectSurvivedTheNodeLoss(summary: RunSummary, stoppedAt: number): Promise<void> {
+  expect(summary.status, summary.reason).toBe("passed");
+  const events = await runEvents(summary.runId);
+  const completed = events.find((event) => event.type === "run.completed");
+  expect(Date.parse(completed!.time)).toBeGreaterThan(stoppedAt);
+  expect(events.filter((event) => event.type === "file.written")).toHaveLength(summary.files);
+  for (const agentProcess of processes) expect(agentProcess.child.exitCode, `${agentProcess.name} exited`).toBeNull();
+}
 
 describe("a 3-node JetStream cluster on loopback (deploy/nats/cluster)", () => {
   it("keeps every stream and bucket on 3 replicas", async () => {
@@ -126,14 +139,7 @@ describe("a 3-node JetStream cluster on loopback (deploy/nats/cluster)", () => {
     await restarted;
     expect(oldProcess.exitCode !== null || oldProcess.signalCode !== null).toBe(true);
     expect(cluster.nodes[index]!.process).not.toBe(oldProcess);
-    expect(summary.status, summary.reason).toBe("passed");
-    const events = await runEvents(runId);
-    // The run was still going when the node went away.
-    const completed = events.find((event) => event.type === "run.completed");
-    expect(Date.parse(completed!.time)).toBeGreaterThan(stoppedAt);
-    expect(events.filter((event) => event.type === "file.written")).toHaveLength(summary.files);
-    // Agents that were attached to the stopped node reconnected and are still alive.
-    for (const agentProcess of processes) expect(agentProcess.child.exitCode, `${agentProcess.name} exited`).toBeNull();
+    await expectSurvivedTheNodeLoss(summary, stoppedAt);
   }, 150_000);
 
   // Runs after the rolling restart, so the cluster is whole again when the node goes away.
@@ -149,13 +155,8 @@ describe("a 3-node JetStream cluster on loopback (deploy/nats/cluster)", () => {
     try {
       const summary = await runPipeline(runId);
       await stopped;
-      expect(summary.status, summary.reason).toBe("passed");
-      const events = await runEvents(runId);
-      const completed = events.find((event) => event.type === "run.completed");
-      // The node had exited (stop() waits for it) before the run completed, and nothing restarts it before the end.
-      expect(Date.parse(completed!.time)).toBeGreaterThan(stoppedAt);
-      expect(events.filter((event) => event.type === "file.written")).toHaveLength(summary.files);
-      for (const agentProcess of processes) expect(agentProcess.child.exitCode, `${agentProcess.name} exited`).toBeNull();
+      // Nothing restarts the node before the end of this block.
+      await expectSurvivedTheNodeLoss(summary, stoppedAt);
     } finally {
       // Back for the next case and for a clean shutdown; a node that was never stopped is left alone.
       planning.cancel();
