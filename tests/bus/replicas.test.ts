@@ -73,7 +73,15 @@ describe("toy agent replicas as real processes", () => {
     const reply = await pending;
     expect(reply.output.doubled).toBe(10);
     expect(reply.output.instance).toBe(rescuer.instance);
-    expect(reply.output.attempt).toBe(2);
+    // Redelivery shown by the events: the victim started the job, the rescuer started it again and
+    // finished it. (The server's delivery counter is not asserted: in one CI run out of many,
+    // nats-server 2.9 handed the job to the rescuer as delivery 1 after the victim's SIGKILL.)
+    // job.completed is published after the ack, so it may land a moment after the reply.
+    await waitFor(async () => (await runEvents(bus, "run-kill")).some((event) => event.type === "job.completed"));
+    const events = await runEvents(bus, "run-kill");
+    const startedBy = events.filter((event) => event.type === "job.started").map((event) => event.instance);
+    expect(startedBy).toEqual([victim.instance, rescuer.instance]);
+    expect(events.filter((event) => event.type === "job.completed").map((event) => event.instance)).toEqual([rescuer.instance]);
   });
 
   it("a job whose workers keep dying is dead-lettered after max deliveries and the caller gets an error", async () => {
