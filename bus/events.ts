@@ -181,6 +181,14 @@ export async function replayEvents(options: ReplayOptions): Promise<Replay> {
   };
 }
 
+/** Every stored event of one run (or of all runs), collected: a replay without follow. */
+export async function readStoredEvents(connection: NatsConnection, subjects: Subjects, runId?: string): Promise<AspEvent[]> {
+  const events: AspEvent[] = [];
+  const replay = await replayEvents({ connection, subjects, ...(runId ? { runId } : {}), onEvent: (event) => void events.push(event) });
+  await replay.done;
+  return events;
+}
+
 export function safeParseEvent(data: Uint8Array): { success: true; data: AspEvent } | { success: false; error: ValidationError } {
   let json: unknown;
   try {

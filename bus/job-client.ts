@@ -1,5 +1,5 @@
 import { nuid, type JetStreamManager, type Msg, type NatsConnection, type Subscription } from "nats";
-import { lazyJetStreamManager } from "./jetstream-manager.ts";
+import { cachedUntilFailure } from "./cached-until-failure.ts";
 import { retryTransient } from "./transient-retry.ts";
 import { publishRetries } from "./publish-retries.ts";
 import type { Logger } from "pino";
@@ -60,7 +60,7 @@ export function createJobClient(options: { connection: NatsConnection; subjects:
   const { connection, subjects } = options;
   const js = connection.jetstream();
   const payloads = createPayloadStore({ connection, subjects });
-  const manager = lazyJetStreamManager(connection);
+  const manager = cachedUntilFailure(() => connection.jetstreamManager());
 
   async function submit<I>(agent: string, input: I, submitOptions: SubmitOptions<I>) {
     const jobId = submitOptions.jobId ?? nuid.next();

@@ -1,5 +1,4 @@
 import type { JetStreamClient, JetStreamManager, JsMsg } from "nats";
-import type { Logger } from "pino";
 import { isRetryable, serializeError } from "../errors/index.ts";
 import { eventTypes } from "../schemas/event.ts";
 import { headerNames, headersToRecord, readJobMetadata, unaddressableRunId, type JobMetadata } from "./headers.ts";

@@ -1,8 +1,8 @@
-import type { NatsConnection, ObjectStore } from "nats";
+import type { NatsConnection } from "nats";
 import { BusError, ValidationError } from "../errors/index.ts";
 import type { EncodedPayload } from "./codec.ts";
 import { headerNames, headerValue } from "./headers.ts";
-import { lazyJetStreamManager } from "./jetstream-manager.ts";
+import { cachedUntilFailure } from "./cached-until-failure.ts";
 import { readObject } from "./object-reader.ts";
 import type { Subjects } from "./subjects.ts";
 
@@ -26,13 +26,8 @@ export function createPayloadStore(options: {
 }): PayloadStore {
   const maxPayload = options.connection.info?.max_payload ?? 1024 * 1024;
   const limitBytes = options.limitBytes ?? Math.max(1024, maxPayload - (options.headroomBytes ?? defaultHeadroomBytes));
-  let store: Promise<ObjectStore> | undefined;
-  const manager = lazyJetStreamManager(options.connection);
-  const objectStore = () => {
-    store ??= options.connection.jetstream().views.os(options.subjects.artifactsBucket);
-    store.catch(() => (store = undefined));
-    return store;
-  };
+  const objectStore = cachedUntilFailure(() => options.connection.jetstream().views.os(options.subjects.artifactsBucket));
+  const manager = cachedUntilFailure(() => options.connection.jetstreamManager());
   return {
     limitBytes,
     async toMessage(payload, objectName) {

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { connect, type NatsConnection } from "nats";
 import { pino } from "pino";
-import { replayEvents } from "../bus/events.ts";
+import { readStoredEvents } from "../bus/events.ts";
 import { startLocalNatsServer, type LocalNatsServer } from "../bus/local-server.ts";
 import { ensureResources } from "../bus/resources.ts";
 import { createSubjects, type Subjects } from "../bus/subjects.ts";
@@ -110,12 +110,7 @@ export async function startLoopbackPipeline(options: LoopbackPipelineOptions): P
       ready.fleet.processes.push(added);
       return added;
     };
-    const events = async (runId: string) => {
-      const collected: AspEvent[] = [];
-      const replay = await replayEvents({ connection: ready.connection, subjects, runId, onEvent: (event) => void collected.push(event) });
-      await replay.done;
-      return collected;
-    };
+    const events = (runId: string) => readStoredEvents(ready.connection, subjects, runId);
     return {
       ...ready,
       dataDirectory,

@@ -1,5 +1,5 @@
-import type { KV, NatsConnection } from "nats";
-import { lazyJetStreamManager } from "../../bus/jetstream-manager.ts";
+import type { NatsConnection } from "nats";
+import { cachedUntilFailure } from "../../bus/cached-until-failure.ts";
 import { listKeyValues } from "../../bus/kv-listing.ts";
 import { retryTransient } from "../../bus/transient-retry.ts";
 import type { Subjects } from "../../bus/subjects.ts";
@@ -13,9 +13,8 @@ export interface RunStore {
 }
 
 export function createRunStore(connection: NatsConnection, subjects: Subjects): RunStore {
-  let bucket: Promise<KV> | undefined;
-  const manager = lazyJetStreamManager(connection);
-  const open = () => (bucket ??= connection.jetstream().views.kv(subjects.runsBucket));
+  const open = cachedUntilFailure(() => connection.jetstream().views.kv(subjects.runsBucket));
+  const manager = cachedUntilFailure(() => connection.jetstreamManager());
   return {
     async get(runId) {
       const bucket = await open();

@@ -1,6 +1,6 @@
-import type { NatsConnection, ObjectStore } from "nats";
+import type { NatsConnection } from "nats";
 import type { Subjects } from "../../bus/subjects.ts";
-import { lazyJetStreamManager } from "../../bus/jetstream-manager.ts";
+import { cachedUntilFailure } from "../../bus/cached-until-failure.ts";
 import { readObject } from "../../bus/object-reader.ts";
 import { retryTransient } from "../../bus/transient-retry.ts";
 
@@ -17,14 +17,10 @@ export function fileArtifactName(runId: string, round: number, filePath: string)
 
 /** While a cluster node is down some object store requests time out (decision 0703); reads and writes by name repeat safely. */
 export function createArtifactStore(connection: NatsConnection, subjects: Subjects): ArtifactStore {
-  let store: Promise<ObjectStore> | undefined;
-  const open = () => (store ??= connection.jetstream().views.os(subjects.artifactsBucket).catch((error: unknown) => {
-    store = undefined;
-    throw error;
-  }));
+  const open = cachedUntilFailure(() => connection.jetstream().views.os(subjects.artifactsBucket));
   const encoder = new TextEncoder();
   const decoder = new TextDecoder("utf-8", { fatal: true });
-  const manager = lazyJetStreamManager(connection);
+  const manager = cachedUntilFailure(() => connection.jetstreamManager());
   const read = async (name: string) => (await readObject(await open(), await manager(), subjects.artifactsBucket, name)) ?? undefined;
   return {
     async put(name, content) {

@@ -3,10 +3,9 @@ import path from "node:path";
 import type { BuildDepsContext } from "../../bus/agent-process.ts";
 import { systemClock } from "../../bus/clock.ts";
 import { createJobClient } from "../../bus/job-client.ts";
-import { replayEvents } from "../../bus/events.ts";
+import { readStoredEvents } from "../../bus/events.ts";
 import { createModelClient, readModelConfig } from "../../llm/index.ts";
 import { createPromptStore } from "../../prompts/prompt-store.ts";
-import type { AspEvent } from "../../schemas/event.ts";
 import type { AgentDeps } from "./agent-deps.ts";
 import { createArtifactStore } from "./artifact-store.ts";
 import { createHistoryStore } from "./history-store.ts";
@@ -27,12 +26,7 @@ export function buildAgentDeps(context: BuildDepsContext, env: Record<string, st
     history: createHistoryStore(connection, subjects),
     budget: createBudgetGuard({ connection, subjects, runs: createRunStore(connection, subjects) }),
     subjects,
-    async readRunEvents(runId) {
-      const events: AspEvent[] = [];
-      const replay = await replayEvents({ connection, subjects, runId, onEvent: (event) => void events.push(event) });
-      await replay.done;
-      return events;
-    },
+    readRunEvents: (runId) => readStoredEvents(connection, subjects, runId),
   };
 }
 

@@ -1,5 +1,5 @@
-import type { KV, NatsConnection } from "nats";
-import { lazyJetStreamManager } from "../../bus/jetstream-manager.ts";
+import type { NatsConnection } from "nats";
+import { cachedUntilFailure } from "../../bus/cached-until-failure.ts";
 import { listKeyValues } from "../../bus/kv-listing.ts";
 import type { Subjects } from "../../bus/subjects.ts";
 import { historyRecordSchema, type HistoryRecord } from "../../schemas/postmortem.ts";
@@ -11,9 +11,8 @@ export interface HistoryStore {
 }
 
 export function createHistoryStore(connection: NatsConnection, subjects: Subjects): HistoryStore {
-  let bucket: Promise<KV> | undefined;
-  const manager = lazyJetStreamManager(connection);
-  const open = () => (bucket ??= connection.jetstream().views.kv(subjects.historyBucket));
+  const open = cachedUntilFailure(() => connection.jetstream().views.kv(subjects.historyBucket));
+  const manager = cachedUntilFailure(() => connection.jetstreamManager());
   return {
     async list() {
       const records = await listKeyValues(await manager(), subjects.historyBucket, historyRecordSchema);

@@ -1,5 +1,5 @@
 import type { NatsConnection } from "nats";
-import { replayEvents } from "../../bus/events.ts";
+import { readStoredEvents } from "../../bus/events.ts";
 import type { Subjects } from "../../bus/subjects.ts";
 import { createRunStore } from "../../agents/orchestrator/run-store.ts";
 import { createHistoryStore } from "../../agents/shared/history-store.ts";
@@ -29,18 +29,11 @@ export interface RunHistoryEntry {
   probeCostUsd?: number;
 }
 
-export async function readAllEvents(connection: NatsConnection, subjects: Subjects, runId?: string): Promise<AspEvent[]> {
-  const events: AspEvent[] = [];
-  const replay = await replayEvents({ connection, subjects, ...(runId ? { runId } : {}), onEvent: (event) => void events.push(event) });
-  await replay.done;
-  return events;
-}
-
 export async function loadRunHistory(connection: NatsConnection, subjects: Subjects, options: { runId?: string } = {}): Promise<RunHistoryEntry[]> {
   const [states, records, events] = await Promise.all([
     createRunStore(connection, subjects).list(),
     createHistoryStore(connection, subjects).list(),
-    readAllEvents(connection, subjects, options.runId),
+    readStoredEvents(connection, subjects, options.runId),
   ]);
   return joinRunHistory(states, records, events).filter((entry) => !options.runId || entry.runId === options.runId);
 }

@@ -4,7 +4,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { jsonCodec } from "../../bus/codec.ts";
 import { createJobClient } from "../../bus/job-client.ts";
-import { readAllEvents } from "../../cli/watch/run-history.ts";
+import { readStoredEvents } from "../../bus/events.ts";
 import { reviewerJobSchema, type ReviewerJob } from "../../schemas/reviewer-job.ts";
 import { reviewerReplySchema } from "../../schemas/review.ts";
 import { setupBus, type TestBus } from "../support/nats.ts";
@@ -46,7 +46,7 @@ describe("plug-in observer: examples/plugins/event-logger.ts", () => {
     await publishEvents(bus, [...coding, ...finishing]);
     await using logger = spawnTypeScript("examples/plugins/event-logger.ts", { args, env: bus.env });
     await logger.waitForLine(/event-logger ready/, 30_000);
-    const stored = await readAllEvents(bus.connection, bus.subjects, runId);
+    const stored = await readStoredEvents(bus.connection, bus.subjects, runId);
     await waitFor(() => readLines(file).length >= stored.length, 15_000, "every event");
     await new Promise((resolve) => setTimeout(resolve, 300));
     const logged = readLines(file);

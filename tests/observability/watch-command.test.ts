@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readAllEvents } from "../../cli/watch/run-history.ts";
+import { readStoredEvents } from "../../bus/events.ts";
 import { setupBus, type TestBus } from "../support/nats.ts";
 import { spawnTypeScript } from "../support/processes.ts";
 import { publishEvents, sampleRunEvents } from "./support/sample-run.ts";
@@ -43,7 +43,7 @@ describe("asp watch (real process, not a TTY)", () => {
     await using watch = spawnTypeScript("cli/main.ts", { args: ["watch", runId, "--json"], env: bus.env });
     expect(await watch.exited).toEqual({ code: 0, signal: null });
     const lines = watch.output().trim().split("\n").map((line) => JSON.parse(line));
-    const stored = await readAllEvents(bus.connection, bus.subjects, runId);
+    const stored = await readStoredEvents(bus.connection, bus.subjects, runId);
     expect(lines).toHaveLength(stored.length);
     expect(lines.map((event) => event.id)).toEqual(stored.map((event) => event.id));
     expect(lines.every((event) => event.runId === runId)).toBe(true);

@@ -2,7 +2,7 @@ import path from "node:path";
 import type { NatsConnection } from "nats";
 import { fleetAgents } from "../../../agents/registry.ts";
 import { jsonCodec } from "../../../bus/codec.ts";
-import { replayEvents } from "../../../bus/events.ts";
+import { readStoredEvents } from "../../../bus/events.ts";
 import { createJobClient } from "../../../bus/job-client.ts";
 import type { Subjects } from "../../../bus/subjects.ts";
 import { spawnAgentProcess, stopProcess, type FleetProcess } from "../../../cli/fleet.ts";
@@ -70,11 +70,7 @@ export async function runPipeline(options: { connection: NatsConnection; subject
   return reply.output;
 }
 
-export async function readRunEvents(connection: NatsConnection, subjects: Subjects, runId: string): Promise<AspEvent[]> {
-  const events: AspEvent[] = [];
-  const replay = await replayEvents({ connection, subjects, runId, onEvent: (event) => void events.push(event) });
-  await replay.done;
-  return events;
-}
+/** One run's stored events (bus/events.ts readStoredEvents). */
+export const readRunEvents = (connection: NatsConnection, subjects: Subjects, runId: string): Promise<AspEvent[]> => readStoredEvents(connection, subjects, runId);
 
 export const helloPythonDirectory = (root: string) => path.join(root, "examples", "hello-python");
