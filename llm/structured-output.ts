@@ -21,6 +21,11 @@ export interface StructuredRequest<T> {
   round?: number;
   /** Model replies that fail the schema are re-asked with the errors, this many replies in all (default 3). */
   maxValidationAttempts?: number;
+  /**
+   * Rules beyond the schema (a manifest's paths and ids, say). Each problem returned is sent back to
+   * the model through the same re-ask loop as a schema error, so the model learns why it was refused.
+   */
+  validate?: (value: T) => string[];
   onCall?: (record: LlmCallRecord) => void | Promise<void>;
 }
 
@@ -125,8 +130,10 @@ function readReply<T>(message: Message, request: StructuredRequest<T>): ReplyOut
     candidate = extracted.value;
   }
   const parsed = request.schema.safeParse(candidate);
-  if (parsed.success) return { ok: true, value: parsed.data };
-  return { ok: false, problem: describeIssues(parsed.error) };
+  if (!parsed.success) return { ok: false, problem: describeIssues(parsed.error) };
+  const problems = request.validate?.(parsed.data) ?? [];
+  if (problems.length > 0) return { ok: false, problem: `the result breaks these rules: ${problems.join("; ")}` };
+  return { ok: true, value: parsed.data };
 }
 
 export function describeIssues(error: z.ZodError): string {
