@@ -15,7 +15,8 @@ import { createRunStore } from "./orchestrator/run-store.ts";
 import { planningAgent } from "./planning/agent.ts";
 import { postmortemAgent } from "./postmortem/agent.ts";
 import { builtInSpecialties, defineReviewer } from "./reviewer/agent.ts";
-import { buildAgentDeps, buildSandboxDeps } from "./shared/build-agent-deps.ts";
+import { buildAgentDeps } from "./shared/build-agent-deps.ts";
+import { buildSandboxDeps } from "./test/test-agent-config.ts";
 import { testAgent } from "./test/agent.ts";
 
 /** The orchestrator also answers human gate decisions on the control subjects. */

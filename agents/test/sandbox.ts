@@ -1,4 +1,6 @@
 import { spawn, spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import path from "node:path";
 
 export interface SandboxLimits {
   timeoutMs: number;
@@ -27,11 +29,35 @@ export interface SandboxResult {
   network: "none" | "host";
 }
 
+export type SandboxKind = "bubblewrap" | "unshare" | "none";
+
 export interface SandboxCapabilities {
   networkIsolation: boolean;
   resourceLimits: boolean;
   /** Running as root: generated code runs as this unprivileged uid/gid instead (root ignores RLIMIT_NPROC). */
   unprivilegedUser?: { uid: number; gid: number };
+  /** bubblewrap works here: a read-only system with only the project's copy writable (docs/sandbox.md). */
+  bubblewrap?: boolean;
+}
+
+/** What one sandboxed command may see and do beyond the project's folder. */
+export interface SandboxAccess {
+  /** The install phase may download; the compile and test phases never can. */
+  network?: boolean;
+  /** Host folders visible read-only: the toolchains' install folders that a hidden HOME would otherwise hide. */
+  readOnly?: string[];
+  /** Host folders visible read-write besides the project's run folder (the install phase's download cache). */
+  readWrite?: string[];
+  /** Extra environment (registry settings, tool caches); never the agent's own environment. */
+  env?: Record<string, string>;
+}
+
+/** Host trees a bubblewrap sandbox hides behind an empty tmpfs: homes, the repository, other runs. */
+export const hiddenHostTrees = ["/root", "/home", "/tmp", "/var/tmp", "/work", "/mnt", "/media", "/srv", "/run/user"];
+
+export function sandboxKindOf(capabilities: SandboxCapabilities): SandboxKind {
+  if (capabilities.bubblewrap) return "bubblewrap";
+  return capabilities.networkIsolation ? "unshare" : "none";
 }
 
 /** nobody/nogroup on Debian. */
@@ -41,6 +67,7 @@ export const sandboxUser = Object.freeze({ uid: 65534, gid: 65534 });
 export function probeSandboxCapabilities(): SandboxCapabilities {
   const works = (command: string, args: string[]) => spawnSync(command, args, { stdio: "ignore", timeout: 5000 }).status === 0;
   return {
+    bubblewrap: works("bwrap", ["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--unshare-net", "--unshare-pid", "--die-with-parent", "true"]),
     // A fresh network namespace has loopback down; generated HTTP tests listen on 127.0.0.1, so it must come up.
     networkIsolation: works("unshare", ["-n", "-p", "-f", "--kill-child", "--", "sh", "-c", "ip link set lo up"]),
     resourceLimits: works("prlimit", ["--nofile=256", "true"]),
@@ -57,13 +84,29 @@ export function probeSandboxCapabilities(): SandboxCapabilities {
  */
 export function runInSandbox(
   command: string[],
-  options: { cwd: string; home: string; path: string; limits: SandboxLimits; capabilities: SandboxCapabilities; clock: { now(): number } },
+  options: {
+    cwd: string;
+    home: string;
+    path: string;
+    limits: SandboxLimits;
+    capabilities: SandboxCapabilities;
+    clock: { now(): number };
+    /** The folder of this run (project copy, HOME, virtual environment): the only writable place. Defaults to cwd's parent. */
+    root?: string;
+    access?: SandboxAccess;
+  },
 ): Promise<SandboxResult> {
   const { limits, capabilities } = options;
+  const access = options.access ?? {};
+  const allowNetwork = access.network === true;
   const wrapped: string[] = [];
-  // A new PID namespace as well: when the test runner (its PID 1) ends, the kernel kills every process
-  // left in it, even one that escaped the process group with setsid.
-  if (capabilities.networkIsolation) wrapped.push("unshare", "-n", "-p", "-f", "--kill-child", "--", "sh", "-c", 'ip link set lo up && exec "$@"', "sandbox");
+  if (capabilities.bubblewrap) {
+    wrapped.push(...bubblewrapArguments(options.root ?? path.dirname(options.cwd), options.cwd, access));
+  } else if (capabilities.networkIsolation && !allowNetwork) {
+    // A new PID namespace as well: when the test runner (its PID 1) ends, the kernel kills every process
+    // left in it, even one that escaped the process group with setsid.
+    wrapped.push("unshare", "-n", "-p", "-f", "--kill-child", "--", "sh", "-c", 'ip link set lo up && exec "$@"', "sandbox");
+  }
   if (capabilities.unprivilegedUser) {
     const { uid, gid } = capabilities.unprivilegedUser;
     wrapped.push("setpriv", `--reuid=${uid}`, `--regid=${gid}`, "--clear-groups", "--");
@@ -87,7 +130,7 @@ export function runInSandbox(
       cwd: options.cwd,
       detached: true,
       stdio: ["ignore", "pipe", "pipe"],
-      env: { PATH: options.path, HOME: options.home, LANG: "C.UTF-8", PYTHONDONTWRITEBYTECODE: "1", NODE_OPTIONS: "", CI: "true", NO_COLOR: "1" },
+      env: { ...access.env, PATH: options.path, HOME: options.home, LANG: "C.UTF-8", PYTHONDONTWRITEBYTECODE: "1", NODE_OPTIONS: "", CI: "true", NO_COLOR: "1", TMPDIR: path.join(options.home, "tmp") },
     });
     const chunks: Buffer[] = [];
     let size = 0;
@@ -120,7 +163,7 @@ export function runInSandbox(
         timedOut,
         output: Buffer.concat(chunks).toString("utf8"),
         durationMs: options.clock.now() - started,
-        network: capabilities.networkIsolation ? "none" : "host",
+        network: allowNetwork || !(capabilities.bubblewrap || capabilities.networkIsolation) ? "host" : "none",
       });
     };
     child.on("error", (error) => {
@@ -129,4 +172,28 @@ export function runInSandbox(
     });
     child.on("close", finish);
   });
+}
+
+/**
+ * bubblewrap: the whole system read-only, every host tree that holds a person's or another run's data
+ * hidden behind an empty tmpfs, then only this run's folder (and, for the install, the download cache)
+ * mounted writable again. Its own PID namespace, so nothing outlives the command, and no network unless
+ * the install phase asked for it. Loopback stays up inside the new network namespace (HTTP tests need it).
+ */
+export function bubblewrapArguments(root: string, cwd: string, access: SandboxAccess): string[] {
+  const args = ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"];
+  for (const tree of hiddenHostTrees) if (existsSync(tree)) args.push("--tmpfs", tree);
+  // bubblewrap makes the folders leading to a mount 0700; the unprivileged sandbox user must be able to pass through them.
+  const shown = [...(access.readOnly ?? []), ...(access.readWrite ?? []), root].filter((folder) => existsSync(folder));
+  const ancestors = new Set<string>();
+  for (const folder of shown) {
+    for (let parent = path.dirname(folder); parent !== "/" && !hiddenHostTrees.includes(parent); parent = path.dirname(parent)) ancestors.add(parent);
+  }
+  for (const folder of [...ancestors].sort((a, b) => a.length - b.length)) args.push("--perms", "0755", "--dir", folder);
+  for (const folder of access.readOnly ?? []) if (existsSync(folder)) args.push("--ro-bind", folder, folder);
+  for (const folder of access.readWrite ?? []) if (existsSync(folder)) args.push("--bind", folder, folder);
+  args.push("--bind", root, root, "--chdir", cwd, "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--die-with-parent");
+  if (!access.network) args.push("--unshare-net");
+  args.push("--");
+  return args;
 }

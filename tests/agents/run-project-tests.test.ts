@@ -1,17 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { execFileSync } from "node:child_process";
-import path from "node:path";
 import { runProjectTests } from "../../agents/test/run-project-tests.ts";
-import { defaultSandboxLimits, probeSandboxCapabilities } from "../../agents/test/sandbox.ts";
+import { testRunDeps } from "./support/test-run-deps.ts";
 
-const python = execFileSync("python3", ["-c", "import sys; print(sys.executable)"], { encoding: "utf8" }).trim();
-const deps = {
-  limits: { ...defaultSandboxLimits, timeoutMs: 20_000 },
-  capabilities: probeSandboxCapabilities(),
-  pytestAvailable: false,
-  sandboxPath: [path.dirname(python), path.dirname(process.execPath), "/usr/bin", "/bin"].join(":"),
-  clock: { now: () => Date.now() },
-};
+const deps = testRunDeps({ timeoutMs: 20_000 });
 
 const pythonProject = (body: string) => [
   { path: "calc/__init__.py", content: "# calc package\n" },
@@ -90,7 +82,7 @@ describe("the sandbox network", () => {
       ].join("\n") },
     ];
     const report = await runProjectTests(files, deps);
-    expect(report.sandbox.network).toBe(deps.capabilities.networkIsolation ? "none" : "host");
+    expect(report.sandbox.network).toBe(deps.capabilities.networkIsolation || deps.capabilities.bubblewrap ? "none" : "host");
     expect(report).toMatchObject({ verdict: "PASS", passed: 2, total: 2 });
     if (deps.capabilities.networkIsolation) expect(report.output).toContain("interfaces=lo\n");
   });

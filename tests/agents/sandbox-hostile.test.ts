@@ -1,18 +1,11 @@
 import { execFileSync } from "node:child_process";
-import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { runProjectTests } from "../../agents/test/run-project-tests.ts";
-import { defaultSandboxLimits, probeSandboxCapabilities } from "../../agents/test/sandbox.ts";
+import { testRunDeps } from "./support/test-run-deps.ts";
 
-const python = execFileSync("python3", ["-c", "import sys; print(sys.executable)"], { encoding: "utf8" }).trim();
-const capabilities = probeSandboxCapabilities();
-const deps = {
-  limits: { ...defaultSandboxLimits, timeoutMs: 15_000, memoryBytes: 512 * 1024 ** 2, maxProcesses: 64, maxFileBytes: 1024 ** 2, cpuSeconds: 10 },
-  capabilities,
-  pytestAvailable: false,
-  sandboxPath: [path.dirname(python), path.dirname(process.execPath), "/usr/bin", "/bin"].join(":"),
-  clock: { now: () => Date.now() },
-};
+const base = testRunDeps({ timeoutMs: 15_000 });
+const capabilities = base.capabilities;
+const deps = { ...base, limits: { ...base.limits, memoryBytes: 512 * 1024 ** 2, maxProcesses: 64, maxFileBytes: 1024 ** 2, cpuSeconds: 10 } };
 
 /** A one-test python project whose test body is the hostile code. */
 const project = (body: string) => [

@@ -1,0 +1,150 @@
+import path from "node:path";
+import type { SandboxResult } from "../sandbox.ts";
+import { packageManifest, rootFile, usesPytest } from "../runners/project-files.ts";
+import type { PhaseEnvironment, ProjectFile } from "../runners/types.ts";
+import { cacheFolder, fingerprint, type CacheFolder, type InstallCache } from "./cache.ts";
+import { failedDependency, toolMessage } from "./install-failure.ts";
+
+export interface InstallStep {
+  tool: string;
+  command: string;
+  ok: boolean;
+  durationMs: number;
+  /** The step added files to the shared download cache: it fetched something from a registry. */
+  downloaded: boolean;
+  message?: string;
+  dependencyFile?: string;
+  dependency?: string;
+}
+
+export interface InstallContext {
+  files: ProjectFile[];
+  /** This run's folder: the project copy is its `project/` child; a virtual environment goes beside it. */
+  root: string;
+  cache: InstallCache;
+  /** The host's real python3 (the virtual environment is made from it). */
+  python: string;
+  ignoreScripts: boolean;
+  timeoutMs: number;
+  /** Runs a command from the project folder, with network and the cache writable. */
+  run(command: string[], timeoutMs: number): Promise<SandboxResult>;
+}
+
+export interface Installer {
+  id: string;
+  toolchain: string[];
+  /** The dependency file this installer reads, when the project has one it handles. */
+  applies(files: ProjectFile[]): string | undefined;
+  install(context: InstallContext, environment: PhaseEnvironment): Promise<InstallStep[]>;
+}
+
+async function step(context: InstallContext, tool: string, command: string[], dependencyFile: string, cache: CacheFolder): Promise<InstallStep> {
+  const before = await fingerprint(cacheFolder(context.cache, cache));
+  const result = await context.run(command, context.timeoutMs);
+  const after = await fingerprint(cacheFolder(context.cache, cache));
+  const ok = result.exitCode === 0 && !result.timedOut;
+  const dependency = ok ? undefined : failedDependency(tool, result.output);
+  const message = ok ? undefined : result.timedOut ? `the install did not finish within ${context.timeoutMs} ms and was killed` : toolMessage(result.output);
+  return {
+    tool,
+    command: command.map((part) => (part.startsWith(context.root) ? path.relative(path.join(context.root, "project"), part) : part)).join(" "),
+    ok,
+    durationMs: result.durationMs,
+    downloaded: after.files !== before.files || after.bytes !== before.bytes,
+    dependencyFile,
+    ...(message ? { message } : {}),
+    ...(dependency ? { dependency } : {}),
+  };
+}
+
+const requirementsFiles = (files: ProjectFile[]) => files.filter((file) => /^requirements(-dev|-test)?\.txt$/.test(file.path)).map((file) => file.path).sort();
+
+/** A virtual environment per run; requirements.txt or the project itself; pytest when the tests use it and nothing names it. */
+export const pythonInstaller: Installer = {
+  id: "pip",
+  toolchain: ["python3"],
+  applies(files) {
+    const requirements = requirementsFiles(files);
+    if (requirements.length > 0) return requirements[0];
+    if (rootFile(files, "pyproject.toml")) return "pyproject.toml";
+    return usesPytest(files) ? "(pytest for the tests)" : undefined;
+  },
+  async install(context, environment) {
+    const venv = path.join(context.root, "venv");
+    const python = path.join(venv, "bin", "python");
+    const steps: InstallStep[] = [];
+    const created = await step(context, "venv", [context.python, "-m", "venv", venv], "(virtual environment)", "pip");
+    steps.push({ ...created, downloaded: false });
+    if (!created.ok) return steps;
+    environment.python = python;
+    const pip = [python, "-m", "pip", "install", "--disable-pip-version-check", "--no-input", "--progress-bar", "off"];
+    const requirements = requirementsFiles(context.files);
+    for (const file of requirements) steps.push(await step(context, "pip", [...pip, "-r", file], file, "pip"));
+    if (requirements.length === 0 && rootFile(context.files, "pyproject.toml")) steps.push(await step(context, "pip", [...pip, "."], "pyproject.toml", "pip"));
+    const named = requirements.some((file) => /^\s*pytest\b/m.test(context.files.find((entry) => entry.path === file)!.content));
+    if (usesPytest(context.files) && !named && steps.every((entry) => entry.ok)) steps.push(await step(context, "pip", [...pip, "pytest"], "(pytest for the tests)", "pip"));
+    return steps;
+  },
+};
+
+/** npm ci with a lockfile, npm install without; install scripts are off unless the operator allows them. */
+export const nodeInstaller: Installer = {
+  id: "npm",
+  toolchain: ["npm"],
+  applies(files) {
+    const manifest = packageManifest(files);
+    if (!rootFile(files, "package.json")) return undefined;
+    const count = Object.keys(manifest?.dependencies ?? {}).length + Object.keys(manifest?.devDependencies ?? {}).length;
+    return count > 0 || !manifest ? "package.json" : undefined;
+  },
+  async install(context, environment) {
+    const lockfile = rootFile(context.files, "package-lock.json") || rootFile(context.files, "npm-shrinkwrap.json");
+    const command = ["npm", lockfile ? "ci" : "install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel", "error"];
+    if (context.ignoreScripts) command.push("--ignore-scripts");
+    const result = await step(context, "npm", command, "package.json", "npm");
+    environment.nodeModulesInstalled = result.ok;
+    return [result];
+  },
+};
+
+export const goInstaller: Installer = {
+  id: "go",
+  toolchain: ["go"],
+  applies: (files) => (rootFile(files, "go.mod") && /^\s*require\b/m.test(rootFile(files, "go.mod")!.content) ? "go.mod" : undefined),
+  install: async (context) => [await step(context, "go", ["go", "mod", "download"], "go.mod", "go-mod")],
+};
+
+export const cargoInstaller: Installer = {
+  id: "cargo",
+  toolchain: ["cargo"],
+  applies: (files) => (rootFile(files, "Cargo.toml") ? "Cargo.toml" : undefined),
+  install: async (context) => [await step(context, "cargo", ["cargo", "fetch"], "Cargo.toml", "cargo")],
+};
+
+/** Maven's offline resolution: everything the build and its plugins need, fetched now, so `mvn -o test` runs without network. */
+export const mavenInstaller: Installer = {
+  id: "maven",
+  toolchain: ["mvn", "java"],
+  applies: (files) => (rootFile(files, "pom.xml") ? "pom.xml" : undefined),
+  install: async (context) => [await step(context, "maven", ["mvn", "-B", "-q", "dependency:go-offline", "dependency:resolve-plugins"], "pom.xml", "maven")],
+};
+
+export const installers: readonly Installer[] = [pythonInstaller, nodeInstaller, goInstaller, cargoInstaller, mavenInstaller];
+
+/** Where each tool keeps its downloads and builds: the shared cache for downloads, this run's HOME for the rest. */
+export function toolEnvironment(cache: InstallCache, home: string, phase: "install" | "test"): Record<string, string> {
+  return {
+    PIP_CACHE_DIR: cacheFolder(cache, "pip"),
+    npm_config_cache: cacheFolder(cache, "npm"),
+    npm_config_update_notifier: "false",
+    GOMODCACHE: cacheFolder(cache, "go-mod"),
+    GOCACHE: phase === "install" ? cacheFolder(cache, "go-build") : path.join(home, ".cache", "go-build"),
+    GOPATH: path.join(home, "go"),
+    // Module files read-only in the cache are what go writes by default; -modcacherw lets the pruner delete them.
+    GOFLAGS: phase === "install" ? "-modcacherw" : "-modcacherw -mod=mod",
+    GOTOOLCHAIN: "local",
+    ...(phase === "test" ? { GOPROXY: "off" } : {}),
+    CARGO_HOME: cacheFolder(cache, "cargo"),
+    MAVEN_OPTS: `-Dmaven.repo.local=${cacheFolder(cache, "maven")}`,
+  };
+}
