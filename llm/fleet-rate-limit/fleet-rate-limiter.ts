@@ -52,13 +52,16 @@ export function createFleetRateLimiter(options: FleetRateLimiterOptions): ModelR
         });
         if (outcome === undefined) return settled;
         if (outcome.admitted) return reservationFor(model, outcome.slot, wanted);
-        const waitMs = outcome.waitMs + jitter(outcome.waitMs);
+        // Settled reservations give tokens back before their slot leaves the window: look again after a slot at most.
+        const base = outcome.reason === "inputTokens" || outcome.reason === "outputTokens" ? Math.min(outcome.waitMs, slotMs) : outcome.waitMs;
+        const waitMs = base + jitter(base);
         options.logger?.debug({ model, reason: outcome.reason, waitMs }, "waiting for the fleet-wide rate limit");
         await sleep(waitMs, signal);
       }
     },
 
     async pause(model, durationMs) {
+      if (!(durationMs > 0)) return;
       const until = clock.now() + Math.max(0, durationMs);
       await store.modify(model, (state) => (state.pausedUntil >= until ? { result: undefined } : { next: pausedUntil(state, until), result: undefined }));
       options.logger?.info({ model, pausedForMs: durationMs }, "model paused fleet-wide by a retry-after");
