@@ -67,6 +67,8 @@ export function runtimePermissions(namespace: string, agent: string): SubjectPer
       `$JS.API.STREAM.INFO.KV_${subjects.runsBucket}`,
       `$JS.API.STREAM.INFO.KV_${subjects.historyBucket}`,
       `$JS.API.STREAM.INFO.${artifacts}`,
+      // ensureResources looks every bucket up at start-up, this one too, whether or not the agent calls the model.
+      `$JS.API.STREAM.INFO.KV_${subjects.rateLimitsBucket}`,
       // Its own durable pull consumer only: create/update (old and new API), look up, pull.
       `$JS.API.CONSUMER.INFO.${jobs}.${agent}`,
       `$JS.API.CONSUMER.DURABLE.CREATE.${jobs}.${agent}`,
@@ -138,7 +140,6 @@ export function agentPermissions(namespace: string, agent: string, access: Agent
     // Compare-and-set reads and writes of one key per model (llm/fleet-rate-limit/usage-state-store.ts).
     const stream = `KV_${subjects.rateLimitsBucket}`;
     publish.push(
-      `$JS.API.STREAM.INFO.${stream}`,
       `$KV.${subjects.rateLimitsBucket}.>`,
       `$JS.API.DIRECT.GET.${stream}.$KV.${subjects.rateLimitsBucket}.>`,
       `$JS.API.STREAM.MSG.GET.${stream}`,
