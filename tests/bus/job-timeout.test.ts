@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { jsonCodec } from "../../bus/codec.ts";
 import { readStoredEvents } from "../../bus/events.ts";
-import { createJobClient } from "../../bus/job-client.ts";
+import { defineAgent } from "../../bus/define-agent.ts";
+import { createJobClient, type JobClient } from "../../bus/job-client.ts";
 import { findStoredResult } from "../../bus/job-results.ts";
 import { runAgent, type RunningAgent } from "../../bus/run-agent.ts";
 import { AspError } from "../../errors/index.ts";
@@ -24,6 +25,25 @@ function startToy(bus: TestBus): Promise<RunningAgent> {
     backoffMs: [50],
   });
 }
+
+/** A job that asks the toy agent for a slow child job under its own signal, as the code agent asks for files. */
+const parentAgent = defineAgent<{ value: number }, ToyOutput, { jobs: JobClient }>({
+  name: "parent",
+  version: "1.0.0",
+  input: toyInputSchema.pick({ value: true }),
+  output: toyOutputSchema,
+  async handle(input, context) {
+    const reply = await context.deps.jobs.request<ToyInput, ToyOutput>("toy", { value: input.value, delayMs: 120_000 }, {
+      runId: context.runId,
+      jobId: `${context.jobId}-child`,
+      inputCodec,
+      outputCodec,
+      timeoutMs: 120_000,
+      signal: context.signal,
+    });
+    return reply.output;
+  },
+});
 
 const sleep = (milliseconds: number) => new Promise((resolve) => setTimeout(resolve, milliseconds));
 
@@ -99,5 +119,21 @@ describe("job timeouts: the per-job clock starts when a worker takes the job", (
     const next = await client.request<ToyInput, ToyOutput>("toy", { value: 4 }, { runId: "too-slow", jobId: "next", inputCodec, outputCodec, timeoutMs: 10_000 });
     expect(next.output.doubled).toBe(8);
     await agent.stop();
+  });
+
+  it("a cancelled job cancels the jobs it asked for, down to the slow child's handler", async () => {
+    await using bus = await setupBus();
+    const toy = await startToy(bus);
+    const client = createJobClient({ connection: bus.connection, subjects: bus.subjects });
+    const parent = await runAgent(parentAgent, { connection: bus.connection, subjects: bus.subjects, logger: bus.logger, deps: { jobs: client }, ackWaitMs: 2000, pullExpiresMs: 1000 });
+    const failure = await client
+      .request("parent", { value: 1 }, { runId: "cascade", jobId: "parent-1", inputCodec: jsonCodec(toyInputSchema.pick({ value: true })), outputCodec, timeoutMs: 1500 })
+      .catch((error: unknown) => error);
+    expect((failure as AspError).code).toBe("job_timeout");
+    const child = await waitForEvent(bus, "cascade", (event) => event.type === "job.cancelled" && event.jobId === "parent-1-child", 20_000);
+    expect(child.agent).toBe("toy");
+    await waitForEvent(bus, "cascade", (event) => event.type === "job.cancelled" && event.jobId === "parent-1", 20_000);
+    await parent.stop();
+    await toy.stop();
   });
 });
