@@ -1,6 +1,6 @@
 import type Anthropic from "@anthropic-ai/sdk";
 import type { Message, MessageCreateParamsNonStreaming } from "@anthropic-ai/sdk/resources/messages";
-import { ModelError } from "../errors/asp-error.ts";
+import { BusError, ModelError } from "../errors/asp-error.ts";
 import type { Logger } from "../logging/logger.ts";
 import type { SecretScrubber } from "../logging/secret-scrubber.ts";
 import type { LlmCallRecord } from "../schemas/llm-call.ts";
@@ -64,7 +64,12 @@ export async function sendWithRetries(deps: AttemptSenderDeps, scope: CallScope,
     const reservation = await deps.rateLimiter
       ?.reserve(scope.model, { requests: 1, inputTokens: estimatedInputTokens, outputTokens: params.max_tokens }, signal)
       .catch((error: unknown) => {
-        throw signal?.aborted ? abandoned(scope, signal.reason) : error;
+        if (signal?.aborted) throw abandoned(scope, signal.reason);
+        // Nothing was sent; the job is retried (a bus that is away for a moment) rather than calling unlimited.
+        throw new BusError(`could not reserve model ${scope.model} in the fleet-wide rate limit: ${(error as Error).message}`, {
+          cause: error,
+          details: { agent: scope.identity.agent, model: scope.model },
+        });
       });
     scope.attempts += 1;
     const attempt = scope.attempts;
