@@ -14,3 +14,5 @@ export * from "./job-results.ts";
 export * from "./job-stats.ts";
 export * from "./events.ts";
 export * from "./agent-process.ts";
+export * from "./job-cancellation.ts";
+export * from "./job-deadline.ts";

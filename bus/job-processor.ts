@@ -2,6 +2,7 @@ import type { JetStreamClient, JetStreamManager, JsMsg } from "nats";
 import { isRetryable, serializeError } from "../errors/index.ts";
 import { eventTypes } from "../schemas/event.ts";
 import { headerNames, headersToRecord, readJobMetadata, unaddressableRunId, type JobMetadata } from "./headers.ts";
+import { jobCancelledEvent } from "./job-cancellation.ts";
 import { executeJob, type ExecutionEnvironment } from "./job-execution.ts";
 import { errorResultMessage, findStoredResult, publishResult } from "./job-results.ts";
 import type { JobStats } from "./job-stats.ts";
@@ -15,6 +16,10 @@ export interface ProcessorSettings {
   maxDeliver: number;
   backoffMs: number[];
   stats: JobStats;
+  /** Tells the job's caller a worker has it: the caller's work timeout starts now (bus/job-deadline.ts). */
+  announceTaken?: (metadata: JobMetadata, instanceId: string) => void;
+  /** True when the caller cancelled this job before this worker got to it. */
+  wasCancelled?: (runId: string, jobId: string) => boolean;
 }
 
 export interface InFlightJob {
@@ -22,6 +27,10 @@ export interface InFlightJob {
   abort: AbortController;
   /** Set when a drain gave the job back: its late outcome must not be acked. */
   handedBack: boolean;
+  /** Set when its caller cancelled it: it is dropped, with no result. */
+  cancelled?: boolean;
+  /** Known once its headers are read; a cancellation finds the job by it. */
+  address?: { runId: string; jobId: string };
 }
 
 /**
@@ -50,10 +59,18 @@ export async function processJobMessage<I, O, D>(
   }
   const logger = environment.logger.child({ runId: metadata.runId, jobId: metadata.jobId, attempt });
   const address = { runId: metadata.runId, agent, jobId: metadata.jobId };
+  job.address = { runId: metadata.runId, jobId: metadata.jobId };
   const emit = (type: string, data: Record<string, unknown>) =>
     environment.events
       .publish({ runId: metadata.runId, agent, type, jobId: metadata.jobId, taskId: metadata.taskId, traceId: metadata.traceId, attempt, data })
       .catch((error: unknown) => logger.warn({ err: error, type }, "could not publish event"));
+
+  if (settings.wasCancelled?.(metadata.runId, metadata.jobId)) {
+    logger.info("job cancelled by its caller before it started; dropping it");
+    message.term();
+    await emit(jobCancelledEvent, { instance: environment.instanceId, started: false });
+    return;
+  }
 
   if (await findStoredResult(settings.jsm, settings.subjects, address)) {
     logger.info("result already stored for this job; acknowledging the redelivery");
@@ -62,6 +79,7 @@ export async function processJobMessage<I, O, D>(
   }
 
   settings.stats.started();
+  settings.announceTaken?.(metadata, environment.instanceId);
   // Sent now and acknowledged while the handler runs; awaited before the result is published (best
   // effort: a lifecycle event that cannot be stored is logged, it does not fail the job).
   const started = emit(eventTypes.jobStarted, { instance: environment.instanceId });
@@ -77,6 +95,14 @@ export async function processJobMessage<I, O, D>(
   await started;
   if (job.handedBack) {
     settings.stats.abandoned();
+    return;
+  }
+  if (job.cancelled) {
+    // Nobody waits for it: no result (a caller that asks again uses a new job id), and no redelivery.
+    settings.stats.abandoned();
+    logger.info({ ok: outcome.ok }, "job cancelled by its caller; dropped");
+    message.term();
+    await emit(jobCancelledEvent, { instance: environment.instanceId, started: true, durationMs: Math.round(outcome.durationMs) });
     return;
   }
 

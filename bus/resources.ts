@@ -28,6 +28,16 @@ export interface BusResources {
   runsBucket: string;
   historyBucket: string;
   artifactsBucket: string;
+  rateLimitsBucket: string;
+}
+
+/**
+ * The fleet's rate-limit counters change on every model call and matter only for the next minute:
+ * memory storage, one revision per key (llm/fleet-rate-limit, decision 1080). Shared by
+ * ensureResources and the agents that open the bucket, so whichever creates it creates it the same.
+ */
+export function rateLimitsBucketOptions(replicas: 1 | 3 = 1) {
+  return { history: 1, storage: StorageType.Memory, replicas };
 }
 
 /**
@@ -74,6 +84,7 @@ export async function ensureResources(
   await js.views.kv(subjects.runsBucket, { history: 5, storage, replicas });
   await js.views.kv(subjects.historyBucket, { history: 1, storage, replicas });
   await js.views.os(subjects.artifactsBucket, { storage, replicas });
+  await js.views.kv(subjects.rateLimitsBucket, rateLimitsBucketOptions(replicas));
 
   return {
     jobsStream: subjects.jobsStream,
@@ -82,6 +93,7 @@ export async function ensureResources(
     runsBucket: subjects.runsBucket,
     historyBucket: subjects.historyBucket,
     artifactsBucket: subjects.artifactsBucket,
+    rateLimitsBucket: subjects.rateLimitsBucket,
   };
 }
 

@@ -7,6 +7,7 @@ import { listenForDeadLetters } from "./dead-letter-listener.ts";
 import type { AgentDefinition } from "./define-agent.ts";
 import { createDirectHandler } from "./direct-endpoint.ts";
 import { createEventPublisher } from "./events.ts";
+import { jobCancelledError, RecentCancellations } from "./job-cancellation.ts";
 import type { ExecutionEnvironment } from "./job-execution.ts";
 import { processJobMessage, type InFlightJob } from "./job-processor.ts";
 import { JobStats, type JobStatsSnapshot } from "./job-stats.ts";
@@ -106,7 +107,41 @@ export async function runAgent<I, O, D>(
 
   const inFlight = new Set<InFlightJob>();
   let stopping = false;
-  const settings = { js, jsm, subjects, ackWaitMs, maxDeliver, backoffMs, stats };
+  const cancellations = listenForCancellations();
+  const settings = {
+    js,
+    jsm,
+    subjects,
+    ackWaitMs,
+    maxDeliver,
+    backoffMs,
+    stats,
+    // Core NATS, nothing stored: a caller that misses it still has its queue timeout (bus/job-deadline.ts).
+    announceTaken: (metadata: { runId: string; jobId: string; attempt: number }, instance: string) =>
+      connection.publish(subjects.jobTaken(metadata.runId, agent, metadata.jobId), new TextEncoder().encode(JSON.stringify({ instance, attempt: metadata.attempt }))),
+    wasCancelled: (runId: string, jobId: string) => cancellations.recent.has(runId, jobId),
+  };
+
+  /** A caller that gave a job up: the job's handler is aborted (its model call with it) and the job dropped. */
+  function listenForCancellations() {
+    const recent = new RecentCancellations();
+    const subscription = connection.subscribe(subjects.agentJobCancels(agent), {
+      callback: (error, message) => {
+        if (error) return;
+        // <ns>.job-cancel.<runId>.<agent>.<jobId>: the namespace is one token, so the positions are fixed.
+        const [, , runId, , jobId] = message.subject.split(".");
+        if (!runId || !jobId) return;
+        recent.add(runId, jobId);
+        for (const job of inFlight) {
+          if (job.address?.runId !== runId || job.address.jobId !== jobId || job.cancelled) continue;
+          job.cancelled = true;
+          job.abort.abort(jobCancelledError(`job ${jobId} was cancelled by its caller`, { runId, jobId, why: message.string() }));
+          logger.info({ runId, jobId }, "cancelling a job in flight");
+        }
+      },
+    });
+    return { recent, subscription };
+  }
   // A slot must never reject unobserved: that would be an unhandled rejection in a worker holding jobs.
   const slots = Array.from({ length: concurrency }, () =>
     pullLoop(consumer).catch((error: unknown) => logger.error({ err: error }, "pull loop ended with an error")),
@@ -174,6 +209,7 @@ export async function runAgent<I, O, D>(
           }
         }
         lifetime.abort(new Error("agent is stopping"));
+        cancellations.subscription.unsubscribe();
         deadLetters.unsubscribe();
         sweeps.stop();
         await service.stop().catch(() => undefined);

@@ -6,6 +6,8 @@
  *   <ns>.events.<runId>.<agent>.<event...>     JetStream: every lifecycle event of every run
  *   <ns>.direct.<agent>                        core NATS service endpoint: request/reply without the queue
  *   <ns>.control.<runId>.<command>             core NATS: human gate decisions and run commands
+ *   <ns>.job-taken.<runId>.<agent>.<jobId>     core NATS: a worker took the job (the caller's work timeout starts)
+ *   <ns>.job-cancel.<runId>.<agent>.<jobId>    core NATS: the caller gave the job up (the worker aborts it)
  *
  * The namespace (default "asp") lets several fleets, or several test files, share one server.
  */
@@ -17,6 +19,8 @@ export interface Subjects {
   readonly runsBucket: string;
   readonly artifactsBucket: string;
   readonly historyBucket: string;
+  /** KV: one key per model with the fleet's recent usage and its retry-after pause. */
+  readonly rateLimitsBucket: string;
   job(agent: string): string;
   allJobs(): string;
   result(runId: string, agent: string, jobId: string): string;
@@ -28,6 +32,10 @@ export interface Subjects {
   allEvents(): string;
   direct(agent: string): string;
   control(runId: string, command: string): string;
+  jobTaken(runId: string, agent: string, jobId: string): string;
+  jobCancel(runId: string, agent: string, jobId: string): string;
+  /** Every cancellation addressed to one agent's jobs. */
+  agentJobCancels(agent: string): string;
   consumerName(agent: string): string;
 }
 
@@ -58,6 +66,7 @@ export function createSubjects(namespace = "asp"): Subjects {
     runsBucket: `${namespace}-runs`,
     artifactsBucket: `${namespace}-artifacts`,
     historyBucket: `${namespace}-history`,
+    rateLimitsBucket: `${namespace}-rate-limits`,
     job: (agent: string) => `${namespace}.jobs.${assertToken(agent, "agent")}`,
     allJobs: () => `${namespace}.jobs.>`,
     result: (runId: string, agent: string, jobId: string) =>
@@ -71,6 +80,11 @@ export function createSubjects(namespace = "asp"): Subjects {
     direct: (agent: string) => `${namespace}.direct.${assertToken(agent, "agent")}`,
     control: (runId: string, command: string) =>
       `${namespace}.control.${assertToken(runId, "run id")}.${assertToken(command, "command")}`,
+    jobTaken: (runId: string, agent: string, jobId: string) =>
+      `${namespace}.job-taken.${assertToken(runId, "run id")}.${assertToken(agent, "agent")}.${assertToken(jobId, "job id")}`,
+    jobCancel: (runId: string, agent: string, jobId: string) =>
+      `${namespace}.job-cancel.${assertToken(runId, "run id")}.${assertToken(agent, "agent")}.${assertToken(jobId, "job id")}`,
+    agentJobCancels: (agent: string) => `${namespace}.job-cancel.*.${assertToken(agent, "agent")}.*`,
     consumerName: (agent: string) => assertToken(agent, "agent"),
   });
 }

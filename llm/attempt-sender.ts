@@ -1,10 +1,11 @@
 import type Anthropic from "@anthropic-ai/sdk";
 import type { Message, MessageCreateParamsNonStreaming } from "@anthropic-ai/sdk/resources/messages";
-import { ModelError } from "../errors/asp-error.ts";
+import { BusError, ModelError } from "../errors/asp-error.ts";
 import type { Logger } from "../logging/logger.ts";
 import type { SecretScrubber } from "../logging/secret-scrubber.ts";
 import type { LlmCallRecord } from "../schemas/llm-call.ts";
 import { identityHeaders, type CallIdentity } from "./call-identity.ts";
+import type { ModelRateLimiter } from "./fleet-rate-limit/types.ts";
 import { costOf } from "./pricing.ts";
 import { estimateInputTokens } from "./prompt-blocks.ts";
 import { backoffDelay, classifyFailure, type BackoffSettings } from "./retry-policy.ts";
@@ -20,13 +21,16 @@ export interface AttemptSenderDeps {
   anthropic: Anthropic;
   logger: Logger;
   clock: { now(): number };
-  sleep: (milliseconds: number) => Promise<void>;
+  /** Rejects with the signal's reason when it is aborted during the wait. */
+  sleep: (milliseconds: number, signal?: AbortSignal) => Promise<void>;
   scrubber: SecretScrubber;
   streaming: boolean;
   maxAttempts: number;
   timeoutMs: number;
   backoff: BackoffSettings;
   beforeCall?: (info: BeforeCallInfo) => void | Promise<void>;
+  /** The fleet-wide limit per model; absent, each process only backs off on its own. */
+  rateLimiter?: ModelRateLimiter;
 }
 
 /** One logical call (a structured answer or a whole file): its attempts share one numbering. */
@@ -37,6 +41,8 @@ export interface CallScope {
   /** Receives every attempt's record, in order. */
   record: (record: LlmCallRecord) => Promise<void>;
   attempts: number;
+  /** Aborted when the call is abandoned (its job cancelled, timed out or handed back): the SDK drops the connection. */
+  signal?: AbortSignal | undefined;
 }
 
 const maximumErrorMessageLength = 500;
@@ -46,15 +52,25 @@ const maximumErrorMessageLength = 500;
  * so that every HTTP attempt is seen, priced and recorded as one llm.call.
  */
 export async function sendWithRetries(deps: AttemptSenderDeps, scope: CallScope, params: MessageCreateParamsNonStreaming): Promise<Message> {
-  const options = { headers: identityHeaders(scope.identity), timeout: deps.timeoutMs, maxRetries: 0 };
+  const { signal } = scope;
+  // The SDK aborts the HTTP request (or the stream) with the signal: the server sees the client leave.
+  const options = { headers: identityHeaders(scope.identity), timeout: deps.timeoutMs, maxRetries: 0, ...(signal ? { signal } : {}) };
+  const estimatedInputTokens = estimateInputTokens(params);
   for (let tries = 1; ; tries += 1) {
+    if (signal?.aborted) throw abandoned(scope, signal.reason);
     // May throw (a spent budget): the request is then never sent and nothing is recorded.
-    await deps.beforeCall?.({
-      agent: scope.identity.agent,
-      model: scope.model,
-      estimatedInputTokens: estimateInputTokens(params),
-      maxTokens: params.max_tokens,
-    });
+    await deps.beforeCall?.({ agent: scope.identity.agent, model: scope.model, estimatedInputTokens, maxTokens: params.max_tokens });
+    // Waits until the fleet's window for this model has room and no retry-after pause holds it.
+    const reservation = await deps.rateLimiter
+      ?.reserve(scope.model, { requests: 1, inputTokens: estimatedInputTokens, outputTokens: params.max_tokens }, signal)
+      .catch((error: unknown) => {
+        if (signal?.aborted) throw abandoned(scope, signal.reason);
+        // Nothing was sent; the job is retried (a bus that is away for a moment) rather than calling unlimited.
+        throw new BusError(`could not reserve model ${scope.model} in the fleet-wide rate limit: ${(error as Error).message}`, {
+          cause: error,
+          details: { agent: scope.identity.agent, model: scope.model },
+        });
+      });
     scope.attempts += 1;
     const attempt = scope.attempts;
     const started = deps.clock.now();
@@ -62,9 +78,11 @@ export async function sendWithRetries(deps: AttemptSenderDeps, scope: CallScope,
       const message = deps.streaming
         ? await deps.anthropic.messages.stream(params, options).finalMessage()
         : await deps.anthropic.messages.create(params, options);
+      await reservation?.settle(usedByRateLimit(message));
       await scope.record(successRecord(scope, attempt, message, Math.max(0, deps.clock.now() - started), deps.streaming));
       return message;
     } catch (error) {
+      await reservation?.settle(undefined);
       const failure = classifyFailure(error);
       const message = deps.scrubber.scrub(failure.message).slice(0, maximumErrorMessageLength);
       await scope.record({
@@ -74,6 +92,8 @@ export async function sendWithRetries(deps: AttemptSenderDeps, scope: CallScope,
         errorMessage: message,
       });
       const context = { agent: scope.identity.agent, model: scope.model, file: scope.identity.file, attempt, tries, code: failure.code, status: failure.status };
+      // Every 429 with a retry-after pauses the whole fleet's calls to the model, even when this call gives up.
+      const paused = failure.code === "rate_limited" && failure.retryAfterMs !== undefined && (await pauseFleet(deps, scope.model, backoffDelay(failure, tries + 1, deps.backoff), context));
       if (!failure.retryable || tries >= deps.maxAttempts) {
         deps.logger.warn(context, "model call failed, no attempts left");
         throw new ModelError(`Model call for agent "${scope.identity.agent}" failed after ${tries} attempt(s): ${failure.code}: ${message}`, {
@@ -82,11 +102,48 @@ export async function sendWithRetries(deps: AttemptSenderDeps, scope: CallScope,
           details: { agent: scope.identity.agent, model: scope.model, attempts: tries, status: failure.status, file: scope.identity.file },
         });
       }
+      // The next reserve() waits out the pause with everyone else, with jitter.
+      if (paused) continue;
       const delay = backoffDelay(failure, tries + 1, deps.backoff);
       deps.logger.info({ ...context, delayMs: delay }, "model call failed, retrying");
-      await deps.sleep(delay);
+      await deps.sleep(delay, signal).catch((sleepError: unknown) => {
+        throw signal?.aborted ? abandoned(scope, signal.reason) : sleepError;
+      });
     }
   }
+}
+
+async function pauseFleet(deps: AttemptSenderDeps, model: string, durationMs: number, context: Record<string, unknown>): Promise<boolean> {
+  if (!deps.rateLimiter) return false;
+  try {
+    await deps.rateLimiter.pause(model, durationMs);
+    deps.logger.info({ ...context, pauseMs: durationMs }, "model call rate limited; the fleet pauses the model");
+    return true;
+  } catch (error) {
+    deps.logger.warn({ ...context, err: error }, "could not pause the model fleet-wide; waiting here alone");
+    return false;
+  }
+}
+
+/** What the limit counts of a finished call: every input token (cached or not, decision 1081) and the output. */
+function usedByRateLimit(message: Message) {
+  const usage = message.usage;
+  return {
+    requests: 1,
+    inputTokens: (usage.input_tokens ?? 0) + (usage.cache_creation_input_tokens ?? 0) + (usage.cache_read_input_tokens ?? 0),
+    outputTokens: usage.output_tokens ?? 0,
+  };
+}
+
+/** The call was given up before (or between) attempts: nothing more is sent. */
+function abandoned(scope: CallScope, reason: unknown): ModelError {
+  const why = reason instanceof Error ? reason.message : String(reason ?? "aborted");
+  return new ModelError(`Model call for agent "${scope.identity.agent}" was abandoned: ${why}`, {
+    code: "model_aborted",
+    retryable: false,
+    cause: reason,
+    details: { agent: scope.identity.agent, model: scope.model, file: scope.identity.file },
+  });
 }
 
 function emptyRecord(scope: CallScope, attempt: number, streaming: boolean): LlmCallRecord {

@@ -6,6 +6,8 @@ import type { LlmCallRecord } from "../schemas/llm-call.ts";
 import type { AttemptSenderDeps, BeforeCallInfo, CallScope } from "./attempt-sender.ts";
 import type { CallIdentity } from "./call-identity.ts";
 import { modelFor, type ModelConfig } from "./config.ts";
+import { abortableSleep } from "./fleet-rate-limit/abortable-sleep.ts";
+import type { ModelRateLimiter } from "./fleet-rate-limit/types.ts";
 import { findPrice } from "./pricing.ts";
 import { requestStructured, type StructuredRequest, type StructuredResult } from "./structured-output.ts";
 import { requestText, type TextRequest, type TextResult } from "./text-output.ts";
@@ -15,21 +17,28 @@ export interface ModelClientDeps {
   anthropic?: Anthropic;
   logger: Logger;
   clock: { now(): number };
-  sleep?: (milliseconds: number) => Promise<void>;
+  /** Must reject with the signal's reason when aborted (the default does). */
+  sleep?: (milliseconds: number, signal?: AbortSignal) => Promise<void>;
+  /** The fleet-wide limit per model (llm/fleet-rate-limit); absent, the process backs off alone. */
+  rateLimiter?: ModelRateLimiter;
   /** Every HTTP attempt's record, for every call of this client. */
   onCall?: (record: LlmCallRecord) => void | Promise<void>;
   /** Runs before each HTTP attempt; throwing (e.g. BudgetExceededError) stops the call unsent. */
   beforeCall?: (info: BeforeCallInfo) => void | Promise<void>;
 }
 
+/** Per-call options beside the request itself. */
+export interface CallOptions {
+  /** Abort it to abandon the call: the SDK drops the connection, waits end, nothing more is sent. */
+  signal?: AbortSignal | undefined;
+}
+
 export interface ModelClient {
-  structured<T>(request: StructuredRequest<T>): Promise<StructuredResult<T>>;
-  text(request: TextRequest): Promise<TextResult>;
+  structured<T>(request: StructuredRequest<T> & CallOptions): Promise<StructuredResult<T>>;
+  text(request: TextRequest & CallOptions): Promise<TextResult>;
   /** The model an agent's calls use. */
   modelFor(agent: string): string;
 }
-
-const defaultSleep = (milliseconds: number) => new Promise<void>((resolve) => setTimeout(resolve, milliseconds));
 
 export function createModelClient(config: ModelConfig, deps: ModelClientDeps): ModelClient {
   const anthropic = deps.anthropic ?? buildAnthropic(config, deps.logger);
@@ -38,21 +47,23 @@ export function createModelClient(config: ModelConfig, deps: ModelClientDeps): M
     anthropic,
     logger: deps.logger,
     clock: deps.clock,
-    sleep: deps.sleep ?? defaultSleep,
+    sleep: deps.sleep ?? abortableSleep,
     scrubber,
     streaming: config.streaming,
     maxAttempts: config.maxAttempts,
     timeoutMs: config.timeoutMs,
     backoff: config.retry,
     ...(deps.beforeCall ? { beforeCall: deps.beforeCall } : {}),
+    ...(deps.rateLimiter ? { rateLimiter: deps.rateLimiter } : {}),
   };
   const warnedModels = new Set<string>();
 
-  const scopeFor = (identity: CallIdentity, model: string, purpose: LlmCallRecord["purpose"], onCall: ModelClientDeps["onCall"], calls: LlmCallRecord[]): CallScope => ({
+  const scopeFor = (identity: CallIdentity, model: string, purpose: LlmCallRecord["purpose"], onCall: ModelClientDeps["onCall"], calls: LlmCallRecord[], signal: AbortSignal | undefined): CallScope => ({
     identity,
     model,
     purpose,
     attempts: 0,
+    signal,
     record: async (record) => {
       calls.push(record);
       for (const listener of [deps.onCall, onCall]) {
@@ -79,20 +90,20 @@ export function createModelClient(config: ModelConfig, deps: ModelClientDeps): M
   return {
     modelFor: (agent) => modelFor(config, agent),
 
-    async structured<T>(request: StructuredRequest<T>): Promise<StructuredResult<T>> {
+    async structured<T>({ signal, ...request }: StructuredRequest<T> & CallOptions): Promise<StructuredResult<T>> {
       const model = resolveModel(request.agent, request.model);
       const calls: LlmCallRecord[] = [];
       const identity: CallIdentity = { agent: request.agent, runId: request.runId, round: request.round };
-      const scope = scopeFor(identity, model, "structured", request.onCall, calls);
+      const scope = scopeFor(identity, model, "structured", request.onCall, calls, signal);
       const value = await requestStructured({ sender, scope, model, maxTokens: request.maxTokens ?? config.maxTokens.structured, promptCaching: config.promptCaching }, request);
       return { value, calls };
     },
 
-    async text(request: TextRequest): Promise<TextResult> {
+    async text({ signal, ...request }: TextRequest & CallOptions): Promise<TextResult> {
       const model = resolveModel(request.agent, request.model);
       const calls: LlmCallRecord[] = [];
       const identity: CallIdentity = { agent: request.agent, file: request.file, runId: request.runId, round: request.round };
-      const scope = scopeFor(identity, model, "text", request.onCall, calls);
+      const scope = scopeFor(identity, model, "text", request.onCall, calls, signal);
       const result = await requestText({ sender, scope, model, maxTokens: request.maxTokens ?? config.maxTokens.text, promptCaching: config.promptCaching }, request);
       return { ...result, calls };
     },

@@ -1,4 +1,4 @@
-export { createModelClient, type ModelClient, type ModelClientDeps } from "./client.ts";
+export { createModelClient, type CallOptions, type ModelClient, type ModelClientDeps } from "./client.ts";
 export { agentKey, defaultModel, modelConfigSchema, modelFor, readModelConfig, type ModelConfig } from "./config.ts";
 export type { BeforeCallInfo } from "./attempt-sender.ts";
 export type { StructuredRequest, StructuredResult } from "./structured-output.ts";

@@ -65,12 +65,18 @@ export interface BackoffSettings {
   maxDelayMs: number;
 }
 
+/** The longest wait one timer can hold; the SDK bounds a retry-after the same way. */
+export const longestTimerMs = 2 ** 31 - 1;
+
 /**
- * The wait before attempt `nextAttempt`: the server's retry-after when given, else
- * exponential from the base; both capped so one slow hint cannot stall a job past its ack wait.
+ * The wait before attempt `nextAttempt`. The server's retry-after wins, whatever its length: the
+ * server knows when it will take the call again, and waiting less only earns another 429. The job
+ * runtime keeps the job alive meanwhile (working() heartbeats), and a caller that gives up aborts the
+ * wait (the call's signal), so a long hint cannot hold a job past its caller's timeout (decision 1082).
+ * Without a hint the wait is exponential from the base, capped at `maxDelayMs`.
  */
 export function backoffDelay(failure: AttemptFailure, nextAttempt: number, settings: BackoffSettings): number {
+  if (failure.retryAfterMs !== undefined) return Math.max(0, Math.min(failure.retryAfterMs, longestTimerMs));
   const exponential = settings.baseDelayMs * 2 ** Math.max(0, nextAttempt - 2);
-  const wanted = failure.retryAfterMs ?? exponential;
-  return Math.max(0, Math.min(wanted, settings.maxDelayMs));
+  return Math.max(0, Math.min(exponential, settings.maxDelayMs));
 }

@@ -10,6 +10,11 @@ import { fileResultCodec } from "../file-writer/agent.ts";
 
 const fileJobCodec = jsonCodec(fileJobSchema);
 export const maximumFileAttempts = 3;
+/**
+ * How long a file job may wait for a free writer. Its own timeout starts only when a writer takes it
+ * (decision 1083); the queue is bounded apart, and the code stage's timeout bounds both.
+ */
+export const defaultQueueTimeoutMs = 30 * 60_000;
 
 export interface WrittenFile {
   file: GeneratedFile;
@@ -28,7 +33,16 @@ function pathToken(filePath: string): string {
 export async function writeFiles(
   context: JobContext<AgentDeps>,
   entries: ManifestEntry[],
-  job: { round: number; sharedContext: string; feedbackFor(path: string): string | undefined; previousContent(path: string): string | undefined; timeoutMs: number },
+  job: {
+    round: number;
+    sharedContext: string;
+    feedbackFor(path: string): string | undefined;
+    previousContent(path: string): string | undefined;
+    /** Per file, from when a writer takes its job. */
+    timeoutMs: number;
+    /** Per file, while its job waits for a writer (default defaultQueueTimeoutMs). */
+    queueTimeoutMs?: number;
+  },
 ): Promise<WrittenFile[]> {
   const heartbeat = setInterval(() => context.working(), 1000);
   const failures: string[] = [];
@@ -59,6 +73,9 @@ export async function writeFiles(
               inputCodec: fileJobCodec,
               outputCodec: fileResultCodec,
               timeoutMs: job.timeoutMs,
+              queueTimeoutMs: job.queueTimeoutMs ?? defaultQueueTimeoutMs,
+              // The code job's signal: when it is cancelled, its file jobs are cancelled with it.
+              signal: context.signal,
             });
             const { content, metadata } = reply.output;
             const digest = createHash("sha256").update(content, "utf8").digest("hex");
@@ -81,7 +98,8 @@ export async function writeFiles(
             void context.emit("file.written", { ...file, attempt, continuations: Number(metadata.continuations) });
             return { file, content };
           } catch (error) {
-            if (isBudgetExceeded(error)) throw error;
+            // A spent budget, or a code job given up (cancelled, handed back): asking again cannot help.
+            if (isBudgetExceeded(error) || context.signal.aborted) throw error;
             lastError = (error as Error).message;
             await context.emit("file.failed", { path: entry.path, round: job.round, attempt, error: lastError });
           }

@@ -1,7 +1,10 @@
 import type { BuildDepsContext } from "../../bus/agent-process.ts";
+import { cachedUntilFailure } from "../../bus/cached-until-failure.ts";
 import { systemClock } from "../../bus/clock.ts";
 import { createJobClient } from "../../bus/job-client.ts";
 import { readStoredEvents } from "../../bus/events.ts";
+import { rateLimitsBucketOptions } from "../../bus/resources.ts";
+import { createFleetRateLimiter, createUsageStateStore, readRateLimitConfig } from "../../llm/fleet-rate-limit/index.ts";
 import { createModelClient, readModelConfig } from "../../llm/index.ts";
 import { createPromptStore } from "../../prompts/prompt-store.ts";
 import type { AgentDeps } from "./agent-deps.ts";
@@ -14,8 +17,15 @@ import { createRunStore } from "../orchestrator/run-store.ts";
 export function buildAgentDeps(context: BuildDepsContext, env: Record<string, string | undefined> = process.env): AgentDeps {
   const { connection, subjects, logger } = context;
   const modelConfig = readModelConfig(env);
+  // One limit per model for the whole fleet, in the rate-limits KV bucket (opened on the first model call).
+  const rateLimiter = createFleetRateLimiter({
+    store: createUsageStateStore(cachedUntilFailure(() => connection.jetstream().views.kv(subjects.rateLimitsBucket, rateLimitsBucketOptions(context.config.jetStreamReplicas)))),
+    config: readRateLimitConfig(env),
+    clock: systemClock,
+    logger: logger.child({ component: "rate-limit" }),
+  });
   return {
-    model: createModelClient(modelConfig, { logger, clock: systemClock }),
+    model: createModelClient(modelConfig, { logger, clock: systemClock, rateLimiter }),
     prompts: createPromptStore(),
     jobs: createJobClient({ connection, subjects, logger }),
     artifacts: createArtifactStore(connection, subjects),

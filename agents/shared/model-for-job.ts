@@ -30,7 +30,8 @@ export function expectedCallCost(model: string, request: CallShape): number {
 /**
  * The model as one job sees it: every call carries the run id (the model server routes by it),
  * is held to the run's budget before it is sent, and becomes an `llm.call` event of the run, so
- * the postmortem's totals are sums of events.
+ * the postmortem's totals are sums of events. The job's signal goes with it: a job cancelled,
+ * timed out by its caller or handed back on a drain drops its model call (decision 1084).
  */
 export function modelForJob(context: JobContext<AgentDeps>) {
   // Not awaited: the job runtime stores every event of a job before its result, so the next model
@@ -45,7 +46,7 @@ export function modelForJob(context: JobContext<AgentDeps>) {
     async structured<T>(request: CallShape & { schema: ZodType<T>; toolName: string; toolDescription?: string }) {
       await guard(request);
       try {
-        const result = await model.structured({ ...request, runId: context.runId, onCall });
+        const result = await model.structured({ ...request, runId: context.runId, onCall, signal: context.signal });
         return result.value;
       } catch (error) {
         throw retryableAsFreshJob(error);
@@ -53,7 +54,7 @@ export function modelForJob(context: JobContext<AgentDeps>) {
     },
     async text(request: CallShape & { file?: string; round?: number }) {
       await guard(request);
-      return model.text({ ...request, runId: context.runId, onCall });
+      return model.text({ ...request, runId: context.runId, onCall, signal: context.signal });
     },
   };
 }

@@ -17,13 +17,16 @@ export interface AgentAccess {
   writesKeyValue: Array<"runs" | "history">;
   /** KV buckets it lists (message gets over the bucket's stream, bus/kv-listing.ts). */
   listsKeyValue: Array<"runs" | "history">;
+  /** Whether it calls the model: then it reserves and pauses in the rate-limits bucket (llm/fleet-rate-limit). */
+  callsModel: boolean;
   /** Extra subjects for one agent only. */
   extra?: Partial<SubjectPermissions>;
 }
 
 export const reviewerAgents = ["review-security", "review-maintainability", "review-architecture"];
 
-const noAccess: AgentAccess = { calls: [], writesKeyValue: [], listsKeyValue: [] };
+// Plug-in agents (unknown names) get this too: a plug-in reviewer calls the model.
+const noAccess: AgentAccess = { calls: [], writesKeyValue: [], listsKeyValue: [], callsModel: true };
 
 /** Who calls whom, from agents/: the orchestrator drives every stage, code fans out files, the reviews fan out reviewers. */
 export const agentAccess: Record<string, AgentAccess> = {
@@ -31,17 +34,18 @@ export const agentAccess: Record<string, AgentAccess> = {
     calls: "all",
     writesKeyValue: ["runs"],
     listsKeyValue: ["runs"],
+    callsModel: false,
     // Gate decisions arrive on <ns>.control.<runId>.<command>; the orchestrator records them as its events.
     extra: { subscribe: ["{ns}.control.*.*"] },
   },
   planning: { ...noAccess, listsKeyValue: ["history"] },
   design: noAccess,
-  "design-review": { ...noAccess, calls: reviewerAgents },
+  "design-review": { ...noAccess, calls: reviewerAgents, callsModel: false },
   ...Object.fromEntries(reviewerAgents.map((name) => [name, noAccess])),
   code: { ...noAccess, calls: ["file-writer"] },
   "file-writer": noAccess,
-  "code-review": { ...noAccess, calls: reviewerAgents },
-  test: noAccess,
+  "code-review": { ...noAccess, calls: reviewerAgents, callsModel: false },
+  test: { ...noAccess, callsModel: false },
   postmortem: { ...noAccess, writesKeyValue: ["history"], listsKeyValue: ["history"] },
 };
 
@@ -63,6 +67,8 @@ export function runtimePermissions(namespace: string, agent: string): SubjectPer
       `$JS.API.STREAM.INFO.KV_${subjects.runsBucket}`,
       `$JS.API.STREAM.INFO.KV_${subjects.historyBucket}`,
       `$JS.API.STREAM.INFO.${artifacts}`,
+      // ensureResources looks every bucket up at start-up, this one too, whether or not the agent calls the model.
+      `$JS.API.STREAM.INFO.KV_${subjects.rateLimitsBucket}`,
       // Its own durable pull consumer only: create/update (old and new API), look up, pull.
       `$JS.API.CONSUMER.INFO.${jobs}.${agent}`,
       `$JS.API.CONSUMER.DURABLE.CREATE.${jobs}.${agent}`,
@@ -74,6 +80,8 @@ export function runtimePermissions(namespace: string, agent: string): SubjectPer
       // Results and events under its own agent token only.
       `${namespace}.results.*.${agent}.*`,
       `${namespace}.events.*.${agent}.>`,
+      // "Taken" signals for its callers' work timeouts (bus/job-deadline.ts).
+      `${namespace}.job-taken.*.${agent}.*`,
       // A redelivered job first looks for its stored result; the dead-letter listener reads and removes the exhausted job.
       `$JS.API.STREAM.MSG.GET.${subjects.resultsStream}`,
       `$JS.API.STREAM.MSG.GET.${jobs}`,
@@ -109,6 +117,8 @@ export function runtimePermissions(namespace: string, agent: string): SubjectPer
       `$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.${jobs}.${agent}`,
       // The budget guard's live tap of spending.
       `${namespace}.events.*.*.llm.call`,
+      // Callers that gave up one of its jobs.
+      `${namespace}.job-cancel.*.${agent}.*`,
     ],
   };
 }
@@ -122,6 +132,18 @@ export function agentPermissions(namespace: string, agent: string, access: Agent
   for (const callee of callees) {
     publish.push(`${namespace}.jobs.${callee}`);
     subscribe.push(callee === ">" ? `${namespace}.results.>` : `${namespace}.results.*.${callee}.*`);
+    // It cancels the jobs it gives up, and starts a job's timeout when a worker takes it.
+    publish.push(callee === ">" ? `${namespace}.job-cancel.>` : `${namespace}.job-cancel.*.${callee}.*`);
+    subscribe.push(callee === ">" ? `${namespace}.job-taken.>` : `${namespace}.job-taken.*.${callee}.*`);
+  }
+  if (access.callsModel) {
+    // Compare-and-set reads and writes of one key per model (llm/fleet-rate-limit/usage-state-store.ts).
+    const stream = `KV_${subjects.rateLimitsBucket}`;
+    publish.push(
+      `$KV.${subjects.rateLimitsBucket}.>`,
+      `$JS.API.DIRECT.GET.${stream}.$KV.${subjects.rateLimitsBucket}.>`,
+      `$JS.API.STREAM.MSG.GET.${stream}`,
+    );
   }
   for (const bucket of access.writesKeyValue) {
     const name = bucket === "runs" ? subjects.runsBucket : subjects.historyBucket;

@@ -33,13 +33,14 @@ describe("retry policy", () => {
     expect(classifyFailure(new Error("terminated"))).toMatchObject({ code: "stream_error", retryable: true });
   });
 
-  it("honours retry-after within the cap and backs off exponentially without one", () => {
+  it("honours retry-after whatever its length and backs off exponentially, capped, without one", () => {
     const settings = { baseDelayMs: 100, maxDelayMs: 1000 };
     const plain = classifyFailure(new InternalServerError(500, {}, undefined, headers({})));
     expect([2, 3, 4, 5, 6].map((attempt) => backoffDelay(plain, attempt, settings))).toEqual([100, 200, 400, 800, 1000]);
     const hinted = classifyFailure(new RateLimitError(429, {}, undefined, headers({ "retry-after-ms": "300" })));
     expect(backoffDelay(hinted, 2, settings)).toBe(300);
     const slow = classifyFailure(new RateLimitError(429, {}, undefined, headers({ "retry-after": "60" })));
-    expect(backoffDelay(slow, 2, settings)).toBe(1000);
+    // retry-after wins over the backoff cap (docs/configuration.md, decision 1082).
+    expect(backoffDelay(slow, 2, settings)).toBe(60_000);
   });
 });

@@ -50,6 +50,7 @@ export async function deleteNamespace(connection: NatsConnection, subjects: Subj
     `KV_${subjects.runsBucket}`,
     `KV_${subjects.historyBucket}`,
     `OBJ_${subjects.artifactsBucket}`,
+    `KV_${subjects.rateLimitsBucket}`,
   ];
   for (const stream of streams) await jsm.streams.delete(stream).catch(() => undefined);
 }
