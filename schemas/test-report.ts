@@ -70,3 +70,8 @@ export const testReportSchema = z.object({
   output: z.string().describe("the tail of the runners' output"),
 });
 export type TestReport = z.infer<typeof testReportSchema>;
+
+/** How a compile finding reads as a build error: the same text in the report, the feedback and the CLI. */
+export function describeCompileFinding(finding: CompileFindingRecord): string {
+  return `${finding.file}${finding.line ? `:${finding.line}` : ""}: ${finding.tool}${finding.rule ? ` ${finding.rule}` : ""}: ${finding.message}`;
+}

@@ -1,7 +1,10 @@
 import type { Feedback } from "../../schemas/run.ts";
 import type { Finding } from "../../schemas/review.ts";
 
+import { describeCompileFinding, type CompileFindingRecord } from "../../schemas/test-report.ts";
+
 interface GateOutput {
+  compile?: { findings?: CompileFindingRecord[] };
   verdict?: unknown;
   summary?: unknown;
   findings?: unknown;
@@ -23,17 +26,32 @@ export function feedbackFromGate(stage: string, round: number, output: GateOutpu
     }
   }
   if (Array.isArray(output.failures)) {
-    for (const failure of output.failures as Array<{ name: string; message: string; file?: string }>) {
-      findings.push({ severity: "high", category: "test-failure", description: `test ${failure.name} failed: ${failure.message}`, recommendation: "", defectType: "function", target: "code", reviewer: stage });
+    for (const failure of output.failures as Array<{ name: string; message: string; file?: string; line?: number }>) {
+      const where = failure.file ? ` (at ${failure.file}${failure.line ? `:${failure.line}` : ""})` : "";
+      findings.push({
+        severity: "high", category: "test-failure", description: `test ${failure.name} failed: ${failure.message}${where}`, recommendation: "", defectType: "function", target: "code", reviewer: stage,
+        ...(failure.file ? { file: failure.file } : {}), ...(failure.line ? { line: failure.line } : {}),
+      });
     }
   }
+  // The PSP compile phase: every compiler and linter finding is a defect; errors block, warnings are only logged.
+  const compileFindings = output.compile?.findings ?? [];
+  const compileErrors = new Set(compileFindings.map(describeCompileFinding));
+  for (const finding of compileFindings) {
+    findings.push({
+      severity: finding.severity === "error" ? "high" : "low", category: "compile", description: describeCompileFinding(finding), recommendation: "",
+      defectType: finding.tool === "python-compile" || finding.tool === "node-parse" ? "syntax" : "build", target: "code", reviewer: finding.tool,
+      file: finding.file, ...(finding.line && finding.line > 0 ? { line: finding.line } : {}),
+    });
+  }
   if (Array.isArray(output.buildErrors)) {
-    for (const error of output.buildErrors as string[]) {
+    for (const error of (output.buildErrors as string[]).filter((entry) => !compileErrors.has(entry))) {
       findings.push({ severity: "high", category: "build", description: error, recommendation: "", defectType: "build", target: "code", reviewer: stage });
     }
   }
   const implicated = Array.isArray(output.implicatedFiles) ? (output.implicatedFiles as string[]) : [];
-  const files = [...new Set([...implicated, ...findings.flatMap((finding) => (finding.file ? [finding.file] : []))])];
+  // A warning is logged as a defect but is no reason to rewrite its file.
+  const files = [...new Set([...implicated, ...findings.flatMap((finding) => (finding.file && !(finding.category === "compile" && finding.severity === "low") ? [finding.file] : []))])];
   const tail = typeof output.output === "string" && output.output ? `\nTest output (tail):\n${output.output.slice(-3000)}` : "";
   return {
     fromStage: stage,

@@ -26,7 +26,7 @@ export function roundOfJob(jobId: string | undefined): number {
 }
 
 const reviewAgents = /^(design-review|code-review|review-)/;
-const removalPhases = ["design-review", "code-review", "test"] as const;
+const removalPhases = ["design-review", "code-review", "compile", "test"] as const;
 
 function injectionPhase(finding: Pick<Finding, "target">, removedIn: string): string {
   if (finding.target === "plan") return "planning";
@@ -49,7 +49,8 @@ export function defectLog(events: AspEvent[]): Defect[] {
         severity: finding.severity,
         type: finding.defectType ?? "function",
         injectedIn: injectionPhase(finding, stage),
-        removedIn: stage,
+        // Compiler and linter findings come with the test stage's report but are removed in the PSP compile phase.
+        removedIn: finding.category === "compile" ? "compile" : stage,
         ...(finding.file ? { file: finding.file } : {}),
         source: finding.reviewer ?? stage,
       });
@@ -60,7 +61,7 @@ export function defectLog(events: AspEvent[]): Defect[] {
 
 /** PSP phase yield: of the defects present when a phase ran, the share it removed. */
 export function phaseYields(defects: Defect[]): Record<string, number> {
-  const order = ["planning", "design", "design-review", "code", "code-review", "test"];
+  const order = ["planning", "design", "design-review", "code", "code-review", "compile", "test"];
   const yields: Record<string, number> = {};
   for (const phase of removalPhases) {
     const position = order.indexOf(phase);

@@ -1,7 +1,7 @@
 import { chown, mkdtemp, mkdir, readdir, rm, stat, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import type { TestReport } from "../../schemas/test-report.ts";
+import { describeCompileFinding, type TestReport } from "../../schemas/test-report.ts";
 import { compileChecks } from "./compile/index.ts";
 import { cacheFolders, prepareCache, pruneCache, type InstallCache } from "./install/cache.ts";
 import { installers, toolEnvironment, type InstallStep } from "./install/installers.ts";
@@ -152,7 +152,7 @@ export async function runProjectTests(files: ProjectFile[], deps: TestRunDeps): 
         findings.push(...(await check.run(files, environment, run)));
       }
       for (const finding of findings.filter((entry) => entry.severity === "error")) {
-        buildErrors.push(`${finding.file}${finding.line ? `:${finding.line}` : ""}: ${finding.tool}${finding.rule ? ` ${finding.rule}` : ""}: ${finding.message}`);
+        buildErrors.push(describeCompileFinding(finding));
         if (paths.includes(finding.file)) implicated.add(finding.file);
       }
     }
