@@ -57,6 +57,9 @@ export function decideThinking(request: MessagesRequest, model: string, scenario
       if (budget === undefined) return refuse("thinking.enabled.budget_tokens: Field required");
       if (typeof budget !== "number" || !Number.isInteger(budget)) return refuse("thinking.enabled.budget_tokens: Input should be a valid integer");
       if (budget < 1024) return refuse("thinking.enabled.budget_tokens: Input should be greater than or equal to 1024");
+      // Docs (thinking in tool workflows): manual thinking takes only auto or none; adaptive thinking may be forced.
+      const choice = request.tool_choice?.type;
+      if (choice === "tool" || choice === "any") return refuse("Thinking may not be enabled when tool_choice forces tool use.");
       if (request.max_tokens <= budget) {
         return refuse(`\`max_tokens\` must be greater than \`thinking.budget_tokens\`. Please consult our documentation at ${documentation}#max-tokens-and-context-window-size`);
       }

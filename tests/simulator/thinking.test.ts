@@ -207,6 +207,17 @@ describe("thinking settings the model refuses", () => {
     expect(body.error.message).toContain(message);
   });
 
+  it("refuses manual thinking with a forced tool, and lets adaptive thinking be forced", async () => {
+    await using simulator = await startModelSimulator({ scenario });
+    const client = clientFor(simulator, planning);
+    const manual = await client.messages.create({ ...structuredRequest(4096, "claude-haiku-4-5"), thinking: { type: "enabled", budget_tokens: 1024 } }).catch((error: unknown) => error);
+    expect((manual as InstanceType<typeof Anthropic.APIError>).error).toMatchObject({
+      error: { type: "invalid_request_error", message: "Thinking may not be enabled when tool_choice forces tool use." },
+    });
+    const adaptive = await client.messages.create({ ...structuredRequest(4096, "claude-sonnet-4-6"), thinking: { type: "adaptive" } });
+    expect(adaptive.content.map((block) => block.type)).toEqual(["thinking", "tool_use"]);
+  });
+
   it("lets a manual thinking budget through on a model that still takes it", async () => {
     await using simulator = await startModelSimulator({ scenario });
     const request = { ...structuredRequest(4096, "claude-sonnet-4-6"), tool_choice: { type: "auto" as const }, thinking: { type: "enabled" as const, budget_tokens: 1024 } };
