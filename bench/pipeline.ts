@@ -11,7 +11,7 @@
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { repositoryRoot } from "../cli/fleet.ts";
-import { loadScenarioFile } from "../simulator/index.ts";
+import { lastReplyOf, loadScenarioFile } from "../simulator/index.ts";
 import { buildAgentBundle } from "./build-agent-bundle.ts";
 import { costByPart, singleCallEstimate } from "./support/cost-breakdown.ts";
 import { criticalPath } from "./support/critical-path.ts";
@@ -76,7 +76,7 @@ export async function runPipelineBenchmarks(options: { project?: string; ttftMs?
   const files = Object.fromEntries(
     manifestPaths.map((filePath) => {
       const text = scenario.files[filePath];
-      return [filePath, Array.isArray(text) ? text[text.length - 1]! : (text ?? "")];
+      return [filePath, text === undefined ? "" : lastReplyOf(text)];
     }),
   );
   const single = singleCallEstimate(cached.events, files);

@@ -10,6 +10,14 @@ export interface FaultTarget {
   continuation: boolean;
   /** Characters of the text the reply would carry before faults (file replies). */
   replyCharacters: number;
+  /** The request asked for the native structured-output format, whose JSON the API guarantees. */
+  nativeFormat?: boolean;
+}
+
+export interface PickedFault {
+  kind: FaultKind;
+  /** A scripted fault's own retry-after (seconds), when it has one. */
+  retryAfterSeconds?: number;
 }
 
 /**
@@ -32,7 +40,7 @@ export class FaultPicker {
     return this.#streams.stream(`${identity.runId}\u0000${identity.file ?? identity.agent ?? ""}`);
   }
 
-  pick(target: FaultTarget): FaultKind | undefined {
+  pick(target: FaultTarget): PickedFault | undefined {
     const random = this.randomFor(target.identity);
     // Drawn on every request, so a scripted fault does not shift the random sequence that follows.
     const gate = random();
@@ -41,15 +49,19 @@ export class FaultPicker {
     if (gate >= this.#config.rate) return undefined;
     const kinds = this.#config.kinds.filter((kind) => applies(kind, target));
     if (kinds.length === 0) return undefined;
-    return kinds[Math.floor(random() * kinds.length)];
+    return { kind: kinds[Math.floor(random() * kinds.length)]! };
   }
 
-  #takeScripted(target: FaultTarget): FaultKind | undefined {
+  /**
+   * Each matching request uses up one of an entry's `times`, retries included: `times: 5` answers
+   * the next five matching requests with the fault, however they are spread over calls and retries.
+   */
+  #takeScripted(target: FaultTarget): PickedFault | undefined {
     for (const [index, entry] of this.#config.script.entries()) {
       if ((this.#remaining[index] ?? 0) <= 0) continue;
       if (!matches(entry, target)) continue;
       this.#remaining[index]! -= 1;
-      return entry.kind;
+      return { kind: entry.kind, ...(entry.retryAfterSeconds !== undefined ? { retryAfterSeconds: entry.retryAfterSeconds } : {}) };
     }
     return undefined;
   }
@@ -60,7 +72,8 @@ export function applies(kind: FaultKind, target: FaultTarget): boolean {
   switch (kind) {
     case "invalid_tool_input":
     case "json_in_prose":
-      return target.replyKind === "structured";
+      // The native format constrains the model to the schema's JSON, so neither can happen there.
+      return target.replyKind === "structured" && !target.nativeFormat;
     case "fenced_file":
       // A model continuing its own cut output does not open a new fence.
       return target.replyKind === "file" && !target.continuation;

@@ -9,6 +9,8 @@ import { countCharacters, countTokens, fitToTokens, takeCharacters } from "./tok
 export type StopReason = "end_turn" | "tool_use" | "max_tokens";
 
 export type PlannedBlock =
+  /** `thinking` is the text as returned (empty when its display is omitted); `tokens` is what it cost. */
+  | { type: "thinking"; thinking: string; signature: string; tokens: number }
   | { type: "text"; text: string }
   /** `json` is what streams as input_json_delta; cut short when max_tokens ran out. */
   | { type: "tool_use"; id: string; name: string; input: Record<string, unknown>; json: string };
@@ -31,16 +33,49 @@ export interface BuildContext {
   continued: string | undefined;
   random: RandomSource;
   newToolUseId: () => string;
+  /** The thinking the reply starts with, when the request thinks (thinking-rules.ts). */
+  thinking?: ThinkingInput | undefined;
+  /** The request asked for the native structured-output format: the input comes back as JSON text. */
+  nativeFormat?: boolean;
+}
+
+export interface ThinkingInput {
+  text: string;
+  display: "summarized" | "omitted";
+  /** Signs the text as returned. */
+  sign: (returnedText: string) => string;
 }
 
 export function buildReply(context: BuildContext): PlannedReply {
-  const planned = context.reply.kind === "file" ? fileReply(context, context.reply.file, context.reply.text) : structuredReply(context, context.reply.input);
-  const outputTokens = planned.blocks.reduce((sum, block) => sum + countTokens(block.type === "text" ? block.text : block.json), 0);
+  const thinking = context.thinking ? thinkingBlock(context.thinking, context.request.max_tokens) : undefined;
+  // Thinking tokens count toward max_tokens, as on the real API: the answer gets what is left.
+  const answerTokens = context.request.max_tokens - (thinking?.tokens ?? 0);
+  let planned: Content;
+  if (thinking && answerTokens < 1) planned = { blocks: [], stopReason: "max_tokens" };
+  else {
+    const answerContext = thinking ? { ...context, request: { ...context.request, max_tokens: answerTokens } } : context;
+    planned =
+      context.reply.kind === "file" ? fileReply(answerContext, context.reply.file, context.reply.text) : structuredReply(answerContext, context.reply.input);
+  }
+  if (thinking) planned = { ...planned, blocks: [thinking, ...planned.blocks] };
+  const outputTokens = planned.blocks.reduce((sum, block) => sum + tokensOf(block), 0);
   return {
     ...planned,
     outputTokens: Math.max(1, outputTokens),
     complete: context.fault === undefined && planned.stopReason !== "max_tokens",
   };
+}
+
+function tokensOf(block: PlannedBlock): number {
+  if (block.type === "thinking") return block.tokens;
+  return countTokens(block.type === "text" ? block.text : block.json);
+}
+
+/** The thinking block, cut to max_tokens when even the thinking does not fit. */
+function thinkingBlock(input: ThinkingInput, maxTokens: number): PlannedBlock & { type: "thinking" } {
+  const fitted = fitToTokens(input.text, maxTokens).text;
+  const returned = input.display === "omitted" ? "" : fitted;
+  return { type: "thinking", thinking: returned, signature: input.sign(returned), tokens: countTokens(fitted) };
 }
 
 type Content = Pick<PlannedReply, "blocks" | "stopReason">;
@@ -73,8 +108,8 @@ function structuredReply(context: BuildContext, scenarioInput: Record<string, un
   if (fault === "truncated") {
     return { blocks: [{ type: "text", text: cutAtRandom(JSON.stringify(input, null, 2), context.random) }], stopReason: "max_tokens" };
   }
-  // Without a tool to call, a model asked for data answers with the JSON as text.
-  if (toolName === undefined) return textReply(JSON.stringify(input), request.max_tokens, "end_turn");
+  // The native structured-output format, or no tool to call: the data comes back as JSON text.
+  if (context.nativeFormat || toolName === undefined) return textReply(JSON.stringify(input), request.max_tokens, "end_turn");
   const json = JSON.stringify(input);
   const fitted = fitToTokens(json, request.max_tokens);
   // A tool call cut by max_tokens carries no usable input; its streamed JSON stops mid-way.

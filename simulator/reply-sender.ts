@@ -20,8 +20,10 @@ export interface SendContext {
   requestId: string;
   model: string;
   usage: Usage;
-  /** Aborted when the server closes: pending waits end at once. */
+  /** Aborted when the server closes or the caller hangs up: pending waits end at once. */
   signal: AbortSignal;
+  /** Set once the first byte of the reply's content went out, so a hang-up can say when it happened. */
+  progress: { firstTokenSent: boolean };
 }
 
 /** The final message as the non-streaming API returns it (also what the transcript records). */
@@ -39,6 +41,7 @@ export function messageObject(reply: PlannedReply, context: Pick<SendContext, "m
 }
 
 function contentBlock(block: PlannedBlock) {
+  if (block.type === "thinking") return { type: "thinking", thinking: block.thinking, signature: block.signature };
   if (block.type === "text") return { type: "text", text: block.text };
   return { type: "tool_use", id: block.id, name: block.name, input: block.input };
 }
@@ -47,6 +50,7 @@ function contentBlock(block: PlannedBlock) {
 export async function sendWhole(reply: PlannedReply, context: SendContext): Promise<boolean> {
   await context.clock.sleep(context.extraDelayMs + context.latency.timeToFirstTokenMs + generationMs(reply, context.latency), context.signal);
   if (hungUp(context)) return false;
+  context.progress.firstTokenSent = true;
   sendJson(context.response, 200, messageObject(reply, context), { "request-id": context.requestId });
   return true;
 }
@@ -71,15 +75,17 @@ export async function sendStream(reply: PlannedReply, context: SendContext, brea
   };
   const start = { ...messageObject(reply, context), content: [], stop_reason: null, usage: { ...context.usage, output_tokens: 1 } };
   await clock.sleep(context.extraDelayMs + context.latency.timeToFirstTokenMs, context.signal);
+  if (hungUp(context)) return endHungUp(response);
+  context.progress.firstTokenSent = true;
   send("message_start", { type: "message_start", message: start });
 
-  const chunksByBlock = reply.blocks.map((block) => chunk(block.type === "text" ? block.text : block.json));
+  const chunksByBlock = reply.blocks.map((block) => chunk(streamedText(block)));
   const totalChunks = chunksByBlock.reduce((sum, chunks) => sum + chunks.length, 0);
   const intervalMs = totalChunks === 0 ? 0 : generationMs(reply, context.latency) / totalChunks;
   const generationStart = clock.now();
   let sent = 0;
   for (const [index, block] of reply.blocks.entries()) {
-    const opening = block.type === "text" ? { type: "text", text: "" } : { type: "tool_use", id: block.id, name: block.name, input: {} };
+    const opening = openingOf(block);
     send("content_block_start", { type: "content_block_start", index, content_block: opening });
     if (index === 0) send("ping", { type: "ping" });
     for (const piece of chunksByBlock[index] ?? []) {
@@ -88,11 +94,13 @@ export async function sendStream(reply: PlannedReply, context: SendContext, brea
       // Paced against the clock, not per delta: timers are too coarse for thousands of tiny waits.
       const waitMs = generationStart + (sent + 1) * intervalMs - clock.now();
       if (waitMs >= 1) await clock.sleep(waitMs, context.signal);
-      const delta = block.type === "text" ? { type: "text_delta", text: piece } : { type: "input_json_delta", partial_json: piece };
+      const delta = deltaOf(block, piece);
       send("content_block_delta", { type: "content_block_delta", index, delta });
       sent += 1;
     }
     if (breakAfterDeltas !== undefined) return breakStream(send, response);
+    // The API sends a thinking block's signature last, just before the block stops.
+    if (block.type === "thinking") send("content_block_delta", { type: "content_block_delta", index, delta: { type: "signature_delta", signature: block.signature } });
     send("content_block_stop", { type: "content_block_stop", index });
   }
   send("message_delta", {
@@ -106,9 +114,31 @@ export async function sendStream(reply: PlannedReply, context: SendContext, brea
   return delivered;
 }
 
+function streamedText(block: PlannedBlock): string {
+  if (block.type === "thinking") return block.thinking;
+  return block.type === "text" ? block.text : block.json;
+}
+
+function openingOf(block: PlannedBlock) {
+  if (block.type === "thinking") return { type: "thinking", thinking: "", signature: "" };
+  if (block.type === "text") return { type: "text", text: "" };
+  return { type: "tool_use", id: block.id, name: block.name, input: {} };
+}
+
+function deltaOf(block: PlannedBlock, piece: string) {
+  if (block.type === "thinking") return { type: "thinking_delta", thinking: piece };
+  if (block.type === "text") return { type: "text_delta", text: piece };
+  return { type: "input_json_delta", partial_json: piece };
+}
+
 /** The caller left, or the server is closing (its sockets are being destroyed). */
 function hungUp(context: SendContext): boolean {
   return context.response.destroyed || context.signal.aborted;
+}
+
+function endHungUp(response: ServerResponse): boolean {
+  response.end();
+  return false;
 }
 
 function breakStream(send: (event: string, data: unknown) => void, response: ServerResponse): boolean {

@@ -1,3 +1,5 @@
+import type { ConditionalReply } from "./conditional-schema.ts";
+import { replyOf, resolveReply, type ConditionOutcome } from "./conditional-reply.ts";
 import type { Scenario } from "./scenario-schema.ts";
 
 /** Who is calling, from the x-asp-* headers (the real API ignores them). */
@@ -9,9 +11,13 @@ export interface CallIdentity {
   round: number | undefined;
 }
 
-export type ScenarioReply =
+export type ScenarioReply = (
   | { kind: "file"; file: string; text: string; round: number; counterKey: string }
-  | { kind: "structured"; agent: string; scenarioKey: string; input: Record<string, unknown>; call: number; counterKey: string };
+  | { kind: "structured"; agent: string; scenarioKey: string; input: Record<string, unknown>; call: number; counterKey: string }
+) & {
+  /** Set when the entry was a conditional reply: whether the request carried its texts. */
+  condition?: ConditionOutcome;
+};
 
 export type ReplyLookup = { ok: true; reply: ScenarioReply } | { ok: false; message: string };
 
@@ -33,9 +39,10 @@ export class ScenarioReplies {
     this.#counters.clear();
   }
 
-  lookup(identity: CallIdentity): ReplyLookup {
-    if (identity.file !== undefined) return this.#lookupFile(identity, identity.file);
-    if (identity.agent !== undefined) return this.#lookupAgent(identity, identity.agent);
+  /** `requestText` is what conditional entries are judged by (request-text.ts). */
+  lookup(identity: CallIdentity, requestText: string): ReplyLookup {
+    if (identity.file !== undefined) return this.#lookupFile(identity, identity.file, requestText);
+    if (identity.agent !== undefined) return this.#lookupAgent(identity, identity.agent, requestText);
     return {
       ok: false,
       message: "the request has neither an x-asp-agent nor an x-asp-file header, so the simulator cannot choose a scenario reply",
@@ -46,18 +53,18 @@ export class ScenarioReplies {
     this.#counters.set(reply.counterKey, (this.#counters.get(reply.counterKey) ?? 0) + 1);
   }
 
-  #lookupFile(identity: CallIdentity, file: string): ReplyLookup {
+  #lookupFile(identity: CallIdentity, file: string, requestText: string): ReplyLookup {
     const entry = Object.hasOwn(this.#scenario.files, file) ? this.#scenario.files[file] : undefined;
     if (entry === undefined) {
       return { ok: false, message: `scenario "${this.#scenario.name}" has no entry for file "${file}" (files.${file})` };
     }
     const counterKey = `${identity.runId}\u0000file\u0000${file}`;
     const round = identity.round ?? (this.#counters.get(counterKey) ?? 0) + 1;
-    const text = typeof entry === "string" ? entry : pick(entry, round - 1);
-    return { ok: true, reply: { kind: "file", file, text, round, counterKey } };
+    const { value: text, condition } = resolveAt(entry, round - 1, requestText, `files.${file}`);
+    return { ok: true, reply: { kind: "file", file, text, round, counterKey, ...(condition ? { condition } : {}) } };
   }
 
-  #lookupAgent(identity: CallIdentity, agent: string): ReplyLookup {
+  #lookupAgent(identity: CallIdentity, agent: string, requestText: string): ReplyLookup {
     const scenarioKey = agentKey(this.#scenario, agent);
     if (scenarioKey === undefined) {
       const base = baseOf(agent);
@@ -68,8 +75,8 @@ export class ScenarioReplies {
     // Counted by the full header value: each specialist reviewer has its own sequence.
     const counterKey = `${identity.runId}\u0000agent\u0000${agent}`;
     const call = (this.#counters.get(counterKey) ?? 0) + 1;
-    const input = Array.isArray(entry) ? pick(entry, call - 1) : entry;
-    return { ok: true, reply: { kind: "structured", agent, scenarioKey, input, call, counterKey } };
+    const { value: input, condition } = resolveAt(entry, call - 1, requestText, `agents.${scenarioKey}`);
+    return { ok: true, reply: { kind: "structured", agent, scenarioKey, input, call, counterKey, ...(condition ? { condition } : {}) } };
   }
 }
 
@@ -85,7 +92,16 @@ function baseOf(agent: string): string {
   return colon === -1 ? agent : agent.slice(0, colon);
 }
 
-/** The entry for a 0-based position; past the end, the last one repeats. */
-function pick<T>(entries: T[], position: number): T {
-  return entries[Math.min(position, entries.length - 1)]!;
+type Entry<T> = T | ConditionalReply<T>;
+
+/** The reply for a 0-based position; past the end, the last entry repeats. A conditional's default label is its path. */
+function resolveAt<T>(sequence: Entry<T> | Entry<T>[], position: number, requestText: string, path: string) {
+  if (!Array.isArray(sequence)) return resolveReply(sequence, undefined, requestText, path);
+  const index = Math.min(position, sequence.length - 1);
+  return resolveReply(sequence[index]!, sequence[index - 1], requestText, `${path}[${index}]`);
+}
+
+/** The reply a sequence ends on, conditions met: what a caller sees once it is told everything. */
+export function lastReplyOf<T>(sequence: Entry<T> | Entry<T>[]): T {
+  return replyOf(Array.isArray(sequence) ? sequence[sequence.length - 1]! : sequence);
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { replySequenceSchemaOf } from "./conditional-schema.ts";
 
 /** Every fault the simulator can inject; see docs/scenarios.md for what each one looks like on the wire. */
 export const faultKinds = [
@@ -25,11 +26,14 @@ export type LatencyModel = z.infer<typeof latencyModelSchema>;
 
 const toolInputSchema = z.record(z.string(), z.unknown());
 
-/** A structured reply: one tool input for every call, or one per call with the last repeating. */
-const agentReplySchema = z.union([toolInputSchema, z.array(toolInputSchema).min(1)]);
+/**
+ * A structured reply: one tool input for every call, or one per call with the last repeating; any
+ * entry may be a conditional reply (see conditional-schema.ts).
+ */
+const agentReplySchema = replySequenceSchemaOf(toolInputSchema, true);
 
-/** A raw file reply: one text for every round, or one per round with the last repeating. */
-const fileReplySchema = z.union([z.string(), z.array(z.string()).min(1)]);
+/** A raw file reply: one text for every round, or one per round with the last repeating; any entry may be conditional. */
+const fileReplySchema = replySequenceSchemaOf(z.string(), false);
 
 export const scriptedFaultSchema = z
   .strictObject({
@@ -41,6 +45,8 @@ export const scriptedFaultSchema = z
     /** Matches the x-asp-run header exactly. */
     run: z.string().min(1).optional(),
     times: z.number().int().positive().default(1),
+    /** retry-after of this fault's 429/529, instead of faults.retryAfterSeconds. */
+    retryAfterSeconds: z.number().nonnegative().optional(),
   });
 export type ScriptedFault = z.infer<typeof scriptedFaultSchema>;
 
@@ -63,6 +69,13 @@ export const scenarioSchema = z.strictObject({
   model: z.string().min(1).optional(),
   latency: latencyModelSchema.default({ timeToFirstTokenMs: 0, tokensPerSecond: 0 }),
   cache: z.strictObject({ minTokens: z.number().int().nonnegative().default(1024) }).default({ minTokens: 1024 }),
+  /**
+   * Whether replies carry a thinking block when the request has no `thinking` field: true or false
+   * for every model; absent, the model's own default (llm/model-capabilities.ts thinkingByDefault).
+   */
+  thinking: z.boolean().optional(),
+  /** Length of a generated thinking block; it counts toward max_tokens and output tokens, as real thinking does. */
+  thinkingTokens: z.number().int().positive().default(16),
   agents: z.record(z.string(), agentReplySchema).default({}),
   files: z.record(z.string(), fileReplySchema).default({}),
   faults: faultsSchema.default({

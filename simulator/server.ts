@@ -9,7 +9,9 @@ import { handleMessages, type ExchangeContext } from "./messages-handler.ts";
 import { countInputTokens } from "./prompt-cache.ts";
 import { countTokensRequestSchema, describeIssues } from "./request-schema.ts";
 import type { LatencyModel, Scenario, ScenarioInput } from "./scenario-schema.ts";
+import type { MinuteUsage } from "./minute-usage.ts";
 import { SimulatorState } from "./simulator-state.ts";
+import { ThinkingSigner } from "./thinking-signature.ts";
 import { TranscriptRecorder, type TranscriptEntry } from "./transcript.ts";
 
 export interface ModelSimulatorOptions {
@@ -29,12 +31,22 @@ export interface ModelSimulatorOptions {
   logger?: Logger;
   /** Time source; tests may pass their own. */
   clock?: SimulatorClock;
+  /**
+   * Key of the thinking-block signatures. Default: random per server, so a block is only valid on
+   * the server that made it; pass one to keep blocks valid across a restart.
+   */
+  thinkingSecret?: string;
 }
 
 export interface ModelSimulatorStats {
   requests: number;
   faults: Record<string, number>;
+  /** Requests and tokens per model and clock minute (minute-usage.ts), oldest first. */
+  perMinute: MinuteUsage[];
 }
+
+/** Not an API path: the simulator's own stats as JSON, for a test that runs the simulator in another process. */
+export const statsPath = "/_simulator/stats";
 
 export interface ModelSimulator {
   /** Base URL for the SDK's baseURL or ANTHROPIC_BASE_URL. */
@@ -42,6 +54,8 @@ export interface ModelSimulator {
   port: number;
   transcript(): TranscriptEntry[];
   stats(): ModelSimulatorStats;
+  /** True when a thinking block (its text and signature as returned) was signed by this server. */
+  verifyThinking(thinking: string, signature: string): boolean;
   setScenario(scenario: Scenario | ScenarioInput): void;
   close(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
@@ -61,6 +75,7 @@ export async function startModelSimulator(options: ModelSimulatorOptions): Promi
     logger,
     transcript,
     options.requireApiKey,
+    options.thinkingSecret === undefined ? undefined : new ThinkingSigner(Buffer.from(options.thinkingSecret, "utf8")),
   );
 
   const server = createServer((request, response) => {
@@ -100,14 +115,23 @@ export async function startModelSimulator(options: ModelSimulatorOptions): Promi
     url,
     port: address.port,
     transcript: () => transcript.entries(),
-    stats: () => ({ requests: state.requests, faults: { ...state.faultCounts } }),
+    stats: () => statsOf(state),
+    verifyThinking: (thinking, signature) => state.signer.verify(thinking, signature),
     setScenario: (next) => state.setScenario(parseScenario(next)),
     close,
     [Symbol.asyncDispose]: close,
   };
 }
 
+function statsOf(state: SimulatorState): ModelSimulatorStats {
+  return { requests: state.requests, faults: { ...state.faultCounts }, perMinute: state.minuteUsage.entries() };
+}
+
 async function handle(state: SimulatorState, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  if (request.method === "GET" && request.url === statsPath) {
+    request.resume();
+    return sendJson(response, 200, statsOf(state), {});
+  }
   const requestId = state.newId("req");
   const startedAt = state.clock.now();
   const path = (request.url ?? "/").split("?")[0] ?? "/";
@@ -131,8 +155,8 @@ async function handle(state: SimulatorState, request: IncomingMessage, response:
       ...entry,
       latencyMs: state.clock.now() - startedAt,
     });
-  const fail = (error: ApiErrorReply, extra: Partial<TranscriptEntry> = {}) => {
-    sendApiError(response, error, requestId, state.scenario.faults.retryAfterSeconds);
+  const fail = (error: ApiErrorReply, extra: Partial<TranscriptEntry> = {}, retryAfterSeconds?: number) => {
+    sendApiError(response, error, requestId, retryAfterSeconds ?? state.scenario.faults.retryAfterSeconds);
     record({ ...extra, status: error.status, error: { type: error.type, message: error.message } });
   };
 
@@ -147,6 +171,10 @@ async function handle(state: SimulatorState, request: IncomingMessage, response:
     text = await readBody(request);
   } catch (error) {
     if (error instanceof BodyTooLargeError) return fail(apiErrors.requestTooLarge());
+    // The caller hung up while still sending its request.
+    if (request.destroyed || response.destroyed) {
+      return record({ error: { type: "client_disconnected", message: "the caller closed the connection before its request was complete" } });
+    }
     throw error;
   }
   if (state.requireApiKey !== undefined && apiKeyOf(request) !== state.requireApiKey) {

@@ -2,9 +2,11 @@ import { setMaxListeners } from "node:events";
 import type { Logger } from "pino";
 import type { SimulatorClock } from "./clock.ts";
 import { FaultPicker } from "./fault-picker.ts";
+import { MinuteUsageCounter } from "./minute-usage.ts";
 import { PromptCache } from "./prompt-cache.ts";
 import { ScenarioReplies } from "./scenario-replies.ts";
 import type { FaultKind, LatencyModel, Scenario } from "./scenario-schema.ts";
+import { ThinkingSigner } from "./thinking-signature.ts";
 import type { TranscriptRecorder } from "./transcript.ts";
 
 export interface StateOverrides {
@@ -23,6 +25,9 @@ export class SimulatorState {
   faults!: FaultPicker;
   readonly cache = new PromptCache();
   readonly faultCounts: Record<string, number> = {};
+  /** Requests and tokens per model and minute, for rate-limit tests; kept across setScenario. */
+  readonly minuteUsage = new MinuteUsageCounter();
+  readonly signer: ThinkingSigner;
   requests = 0;
   /** Aborted by close(), so replies waiting out their latency stop at once. */
   readonly closing = new AbortController();
@@ -35,7 +40,9 @@ export class SimulatorState {
     readonly logger: Logger,
     readonly transcript: TranscriptRecorder,
     readonly requireApiKey: string | undefined,
+    signer: ThinkingSigner = new ThinkingSigner(),
   ) {
+    this.signer = signer;
     this.setScenario(scenario);
     // Every reply waiting out its latency listens on this one signal: dozens at once is normal, not a leak.
     setMaxListeners(0, this.closing.signal);

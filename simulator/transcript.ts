@@ -1,4 +1,5 @@
 import { appendFile } from "node:fs/promises";
+import type { ConditionOutcome } from "./conditional-reply.ts";
 import type { FaultKind } from "./scenario-schema.ts";
 
 /** One request and what the simulator answered. Never holds headers, so never a key. */
@@ -18,6 +19,12 @@ export interface TranscriptEntry {
   error?: { type: string; message: string };
   usage: Record<string, number> | null;
   latencyMs: number;
+  /** The entry was a conditional reply: its label, whether the request carried every text, and which it lacked. */
+  condition?: ConditionOutcome;
+  /** The reply started with a thinking block. */
+  thinking?: boolean;
+  /** The scenario's reply broke the request's output_config.format schema (a scenario mistake the real API cannot make). */
+  schemaProblems?: string[];
 }
 
 /**

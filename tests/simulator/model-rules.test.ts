@@ -68,7 +68,9 @@ describe("per-model refusals, as the real API", () => {
     await using simulator = await startModelSimulator({ scenario });
     const client = clientFor(simulator, { "x-asp-agent": "planning" });
     const chosen = await client.messages.create({ ...structuredRequest(1024, "claude-sonnet-5-5"), tool_choice: { type: "auto" } });
-    expect(chosen.content[0]).toMatchObject({ type: "tool_use", name: "submit_plan", input: plan });
+    // Sonnet 5.5 thinks by default, so its tool call follows a thinking block.
+    expect(chosen.content.map((block) => block.type)).toEqual(["thinking", "tool_use"]);
+    expect(chosen.content[1]).toMatchObject({ type: "tool_use", name: "submit_plan", input: plan });
     const forced = await client.messages.create(structuredRequest(1024, currentModel));
     expect(forced.content[0]).toMatchObject({ type: "tool_use", name: "submit_plan", input: plan });
   });

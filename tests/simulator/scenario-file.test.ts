@@ -84,4 +84,14 @@ describe("loadScenarioFile", () => {
     expect(Object.keys(scenario.files).length).toBeGreaterThan(0);
     expect(scenario.faults.script.length).toBeGreaterThan(0);
   });
+
+  it("accepts every YAML fragment in docs/scenarios.md, the conditional replies included", async () => {
+    const documentation = await readFile(new URL("../../docs/scenarios.md", import.meta.url), "utf8");
+    const fragments = [...documentation.matchAll(/```yaml\n([\s\S]*?)```/g)].map((match) => match[1]!);
+    expect(fragments.length).toBeGreaterThan(1);
+    for (const [index, fragment] of fragments.entries()) {
+      const text = /^name:/m.test(fragment) ? fragment : `name: fragment-${index}\n${fragment}`;
+      await loadScenarioFile(await scenarioFile(`docs-fragment-${index}.yaml`, text));
+    }
+  });
 });
