@@ -90,11 +90,11 @@ export async function runProjectTests(files: ProjectFile[], deps: TestRunDeps): 
       const dependencyFile = installer.applies(files);
       return dependencyFile ? [{ installer, dependencyFile }] : [];
     });
+    await prepareCache(deps.install.cache);
+    // Only the folders: what the sandbox user downloads into them is its own already, and a full walk of a warm cache is slow.
+    const owner = deps.capabilities.unprivilegedUser;
+    if (owner) for (const folder of [deps.install.cache.directory, ...cacheFolders.map((name) => path.join(deps.install.cache.directory, name))]) await chown(folder, owner.uid, owner.gid);
     if (wanted.length > 0) {
-      await prepareCache(deps.install.cache);
-      // Only the folders: what the sandbox user downloads into them is its own already, and a full walk of a warm cache is slow.
-      const owner = deps.capabilities.unprivilegedUser;
-      if (owner) for (const folder of [deps.install.cache.directory, ...cacheFolders.map((name) => path.join(deps.install.cache.directory, name))]) await chown(folder, owner.uid, owner.gid);
       const installAccess: SandboxAccess = {
         network: true,
         readOnly: toolchains.readOnlyFolders,
@@ -132,9 +132,9 @@ export async function runProjectTests(files: ProjectFile[], deps: TestRunDeps): 
     // Compile, lint and test: no network, the cache only as far as builds must read it.
     const offlineAccess: SandboxAccess = {
       network: false,
-      readOnly: [...toolchains.readOnlyFolders, ...(wanted.length > 0 ? [deps.install.cache.directory] : [])],
-      // cargo and maven lock and record files in their home even offline.
-      readWrite: wanted.some(({ installer }) => installer.id === "cargo" || installer.id === "maven") ? [path.join(deps.install.cache.directory, "cargo"), path.join(deps.install.cache.directory, "maven")] : [],
+      readOnly: [...toolchains.readOnlyFolders, deps.install.cache.directory],
+      // cargo and maven lock and record files in their home even offline, and go writes its build cache.
+      readWrite: files.some((file) => /^(Cargo\.toml|pom\.xml|go\.mod)$/.test(file.path)) ? ["cargo", "maven", "go-build"].map((folder) => path.join(deps.install.cache.directory, folder)) : [],
       env: { ...toolchains.env, ...toolEnvironment(deps.install.cache, home, "test") },
     };
     const offline = base(offlineAccess, deps.limits);

@@ -1,3 +1,4 @@
+import path from "node:path";
 import { packageManifest, rootFile, isTypescript } from "../runners/project-files.ts";
 import type { CompileCheck, CompileFinding } from "../runners/types.ts";
 
@@ -49,7 +50,10 @@ export const typescriptCheck: CompileCheck = {
     const own = environment.nodeModulesInstalled && packageManifest(files)?.devDependencies?.typescript ? "node_modules/typescript/bin/tsc" : undefined;
     const tsc = own ?? environment.tools.tsc;
     if (!tsc) return [{ tool: "tsc", file: files.find((file) => isTypescript(file.path))!.path, severity: "error", message: "toolchain typescript is not installed on this machine" }];
-    const project = rootFile(files, "tsconfig.json") ? ["-p", "."] : ["--strict", "--module", "nodenext", "--moduleResolution", "nodenext", "--target", "es2022", "--skipLibCheck", ...files.map((file) => file.path).filter(isTypescript)];
+    // Without a tsconfig, the settings a Node project would choose, and Node's own types from the agent's packages.
+    const nodeTypes = own ? [] : ["--typeRoots", path.join(path.dirname(tsc), "..", "..", "@types"), "--types", "node"];
+    const defaults = ["--strict", "--module", "nodenext", "--moduleResolution", "nodenext", "--target", "es2022", "--skipLibCheck", "--allowImportingTsExtensions", ...nodeTypes];
+    const project = rootFile(files, "tsconfig.json") ? ["-p", "."] : [...defaults, ...files.map((file) => file.path).filter(isTypescript)];
     const result = await run(["node", tsc, "--noEmit", "--pretty", "false", ...project], { timeoutMs: 120_000 });
     const findings = parseTsc(result.output);
     if (findings.length === 0 && result.exitCode !== 0) {

@@ -138,7 +138,8 @@ export function toolEnvironment(cache: InstallCache, home: string, phase: "insta
     npm_config_cache: cacheFolder(cache, "npm"),
     npm_config_update_notifier: "false",
     GOMODCACHE: cacheFolder(cache, "go-mod"),
-    GOCACHE: phase === "install" ? cacheFolder(cache, "go-build") : path.join(home, ".cache", "go-build"),
+    // Go's build cache is shared by both phases: without it every run compiles the standard library's test support again.
+    GOCACHE: cacheFolder(cache, "go-build"),
     GOPATH: path.join(home, "go"),
     // Module files read-only in the cache are what go writes by default; -modcacherw lets the pruner delete them.
     GOFLAGS: phase === "install" ? "-modcacherw" : "-modcacherw -mod=mod",

@@ -4,19 +4,37 @@ import type { TestFailure, TestRunner } from "./types.ts";
 
 const timeoutMs = 300_000;
 
-/** `go test -v ./...`: "--- PASS: TestX" / "--- FAIL: TestX (0.00s)" followed by "    file_test.go:12: message". */
+interface GoTestEvent {
+  Action?: string;
+  Package?: string;
+  Test?: string;
+  Output?: string;
+}
+
+/** `go test -json ./...`: one event per line; a test's log lines arrive as its "output" events, before its "fail". */
 export function parseGoTest(output: string): ParsedCounts {
-  const passed = [...output.matchAll(/^\s*--- PASS: /gm)].length;
-  const failures: TestFailure[] = [];
-  for (const match of output.matchAll(/^(\s*)--- FAIL: (\S+) \([\d.]+s\)\n((?:\1\s{4}.*\n?)*)/gm)) {
-    const body = match[3] ?? "";
-    const location = body.match(/^\s+([\w./-]+\.go):(\d+): (.*)$/m);
-    // A parent test fails because a subtest did: count the innermost failures only.
-    if (!location && /--- FAIL: /.test(body)) continue;
-    failures.push({ name: match[2]!, message: location?.[3]?.trim() ?? "failed", ...(location ? { file: location[1]!, line: Number(location[2]) } : {}) });
+  const events: GoTestEvent[] = [];
+  for (const line of output.split("\n")) {
+    if (!line.startsWith("{")) continue;
+    try {
+      events.push(JSON.parse(line) as GoTestEvent);
+    } catch {
+      // A line of a test's own output that happens to start with a brace.
+    }
   }
-  const buildFailed = /^FAIL\s+\S+\s+\[(build failed|setup failed)\]/m.test(output);
-  return { passed, failed: failures.length, failures, recognised: passed + failures.length > 0 || /^(ok|PASS)\s/m.test(output) || buildFailed };
+  const logs = new Map<string, string[]>();
+  for (const event of events) if (event.Action === "output" && event.Test) logs.set(`${event.Package} ${event.Test}`, [...(logs.get(`${event.Package} ${event.Test}`) ?? []), event.Output ?? ""]);
+  const finished = events.filter((event) => event.Test && (event.Action === "pass" || event.Action === "fail"));
+  // A parent test fails because a subtest did: count the innermost tests only.
+  const leaves = finished.filter((event) => !finished.some((other) => other.Package === event.Package && other.Test!.startsWith(`${event.Test}/`)));
+  const failures = leaves.filter((event) => event.Action === "fail").map((event): TestFailure => {
+    const lines = logs.get(`${event.Package} ${event.Test}`) ?? [];
+    const location = lines.map((line) => line.trimEnd().match(/^\s+([\w./-]+\.go):(\d+): (.*)$/)).find(Boolean);
+    return { name: event.Test!, message: location?.[3]?.trim() ?? "failed", ...(location ? { file: location[1]!, line: Number(location[2]) } : {}) };
+  });
+  const passed = leaves.filter((event) => event.Action === "pass").length;
+  const packageFailed = events.some((event) => !event.Test && event.Action === "fail");
+  return { passed, failed: failures.length, failures, recognised: events.length > 0 && (leaves.length > 0 || !packageFailed) };
 }
 
 /** `cargo test`: one "test result: ok. 2 passed; 1 failed;" per test binary, and "---- name stdout ----" panics. */
@@ -29,7 +47,7 @@ export function parseCargoTest(output: string): ParsedCounts {
     passed += Number(match[1]);
     failed += Number(match[2]);
   }
-  const failures = [...output.matchAll(/^---- (\S+) stdout ----\n([\s\S]*?)(?=\n---- |\n\nfailures:|$)/gm)].map((match): TestFailure => {
+  const failures = [...output.matchAll(/^---- (\S+) stdout ----\n([\s\S]*?)(?=\n---- |\n\nfailures:|(?![\s\S]))/gm)].map((match): TestFailure => {
     const panic = match[2]!.match(/panicked at ([^:\s]+):(\d+):\d+:\n?(.*)/);
     return { name: match[1]!, message: (panic?.[3] ?? match[2]!.trim().split("\n")[0] ?? "failed").trim(), ...(panic ? { file: panic[1]!, line: Number(panic[2]) } : {}) };
   });
@@ -73,7 +91,7 @@ export const goTestRunner: TestRunner = {
   language: "go",
   toolchain: ["go"],
   applies: (files) => Boolean(rootFile(files, "go.mod")) && files.some((file) => file.path.endsWith("_test.go")),
-  run: (_files, _environment, run) => runAndParse({ runner: "go-test", language: "go", commands: [["go", "test", "-v", "-count=1", "./..."]], run, timeoutMs, parse: parseGoTest }),
+  run: (_files, _environment, run) => runAndParse({ runner: "go-test", language: "go", commands: [["go", "test", "-json", "-count=1", "./..."]], run, timeoutMs, parse: parseGoTest }),
 };
 
 export const cargoTestRunner: TestRunner = {

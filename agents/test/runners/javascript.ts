@@ -31,7 +31,7 @@ export function parseJest(output: string): ParsedCounts | undefined {
   const summary = [...output.matchAll(/^Tests:\s+(.+?total)/gm)].at(-1)?.[1];
   if (!summary) return undefined;
   const count = (word: string) => Number(summary.match(new RegExp(`(\\d+) ${word}`))?.[1] ?? 0);
-  const failures = [...output.matchAll(/^\s*● (.+?)\n\n([\s\S]*?)(?=\n\s*● |\nTest Suites:|$)/gm)]
+  const failures = [...output.matchAll(/^\s*● (.+?)\n\n([\s\S]*?)(?=\n\s*● |\nTest Suites:|(?![\s\S]))/gm)]
     .filter((match) => !/Test suite failed to run/.test(match[1]!))
     .map((match): TestFailure => ({ name: match[1]!.trim(), message: firstLine(match[2]!), ...lastLocation(match[2]!, stackFrame) }));
   return { passed: count("passed"), failed: count("failed"), failures, recognised: true };
@@ -42,7 +42,7 @@ export function parseVitest(output: string): ParsedCounts | undefined {
   const summary = [...output.matchAll(/^\s*Tests\s+(.+?)\((\d+)\)/gm)].at(-1)?.[1];
   if (!summary) return undefined;
   const count = (word: string) => Number(summary.match(new RegExp(`(\\d+) ${word}`))?.[1] ?? 0);
-  const failures = [...output.matchAll(/^\s*FAIL\s+(\S+) > (.+)\n([\s\S]*?)(?=\n\s*FAIL\s|\n\s*⎯{3,}|$)/gm)].map((match): TestFailure => {
+  const failures = [...output.matchAll(/^\s*FAIL\s+(\S+) > (.+)\n([\s\S]*?)(?=\n\s*FAIL\s|\n\s*⎯{3,}|(?![\s\S]))/gm)].map((match): TestFailure => {
     const location = lastLocation(match[3]!, /❯ ([^\s:]+):(\d+):\d+/g) ?? { file: match[1]! };
     return { name: match[2]!.trim(), message: firstLine(match[3]!), ...location };
   });
@@ -54,7 +54,7 @@ export function parseMocha(output: string): ParsedCounts | undefined {
   const passing = output.match(/^\s*(\d+) passing/m);
   if (!passing) return undefined;
   const failing = Number(output.match(/^\s*(\d+) failing/m)?.[1] ?? 0);
-  const failures = [...output.matchAll(/^\s*\d+\) (.+?):\n([\s\S]*?)(?=\n\s*\d+\) |$)/gm)].map((match): TestFailure => ({ name: match[1]!.trim(), message: firstLine(match[2]!), ...lastLocation(match[2]!, stackFrame) }));
+  const failures = [...output.matchAll(/^\s*\d+\) (.+?):\n([\s\S]*?)(?=\n\s*\d+\) |(?![\s\S]))/gm)].map((match): TestFailure => ({ name: match[1]!.trim(), message: firstLine(match[2]!), ...lastLocation(match[2]!, stackFrame) }));
   return { passed: Number(passing[1]), failed: failing, failures: failures.slice(0, failing), recognised: true };
 }
 

@@ -23,7 +23,9 @@ export function parseUnittest(output: string): ParsedCounts {
     const body = (block.split(/^-{50,}\n/m)[1] ?? "").split(/^-{50,}\n|^Ran \d+ tests?/m)[0]!;
     const message = body.trim().split("\n").filter((line) => line.trim() !== "").at(-1) ?? header[1]!;
     const location = lastLocation(body, tracebackFrame);
-    failures.push({ name: header[3] ? `${header[3]}.${header[2]}` : header[2]!, message: message.trim(), ...location });
+    // Python 3.11 prints the full id in the parentheses ("test_x (module.Class.test_x)"), older ones only the class.
+    const id = header[3] ? (header[3].endsWith(`.${header[2]}`) ? header[3] : `${header[3]}.${header[2]}`) : header[2]!;
+    failures.push({ name: id, message: message.trim(), ...location });
   }
   return { passed: Math.max(0, total - failed), failed, failures, recognised };
 }
