@@ -182,7 +182,8 @@ export function runInSandbox(
  */
 export function bubblewrapArguments(root: string, cwd: string, access: SandboxAccess): string[] {
   const args = ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"];
-  for (const tree of hiddenHostTrees) if (existsSync(tree)) args.push("--tmpfs", tree);
+  // Temp folders stay writable for everyone, as on the host, but hold nothing of the host's.
+  for (const tree of hiddenHostTrees) if (existsSync(tree)) args.push(...(tree.endsWith("tmp") ? ["--perms", "1777"] : []), "--tmpfs", tree);
   // bubblewrap makes the folders leading to a mount 0700; the unprivileged sandbox user must be able to pass through them.
   const shown = [...(access.readOnly ?? []), ...(access.readWrite ?? []), root].filter((folder) => existsSync(folder));
   const ancestors = new Set<string>();

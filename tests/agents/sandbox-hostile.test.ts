@@ -21,6 +21,7 @@ describe("hostile generated code in the test sandbox", () => {
     const report = await runProjectTests(project(bomb), { ...deps, limits: { ...deps.limits, timeoutMs: 4000 } });
     expect(report.verdict).toBe("FAIL");
     expect(report.timedOut).toBe(true);
+    expect(report.sandbox.kind).toBe(capabilities.bubblewrap ? "bubblewrap" : capabilities.networkIsolation ? "unshare" : "none");
     // setsid sleepers left the process group; only the PID namespace catches them.
     if (capabilities.networkIsolation) expect(execFileSync("ps", ["-eo", "args"], { encoding: "utf8" })).not.toContain("sleep 987654");
   }, 60_000);

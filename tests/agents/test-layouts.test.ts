@@ -30,6 +30,18 @@ describe("test layouts a new user tries", () => {
     expect(report.install.steps.every((step) => step.ok)).toBe(true);
   });
 
+  it("downloads nothing the second time the same project installs: the shared cache serves it", async () => {
+    const project = [
+      exerciseModule,
+      { path: "requirements.txt", content: "pytest>=7,<10\n" },
+      { path: "leap_test.py", content: "from leap import is_leap\n\n\ndef test_leap():\n    assert is_leap(2000)\n" },
+    ];
+    await runProjectTests(project, deps);
+    const warm = await runProjectTests(project, deps);
+    expect(warm).toMatchObject({ verdict: "PASS", runner: "pytest", passed: 1 });
+    expect(warm.install.steps.map((step) => [step.tool, step.ok, step.downloaded])).toEqual([["venv", true, false], ["pip", true, false]]);
+  });
+
   it("installs a Jest project's devDependencies and runs its *.spec.js tests with no network", async () => {
     const report = await runProjectTests([
       { path: "package.json", content: JSON.stringify({ name: "jest-project", version: "1.0.0", private: true, scripts: { test: "jest --ci" }, devDependencies: { jest: "29.7.0" } }, null, 2) },
