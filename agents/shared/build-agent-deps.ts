@@ -7,6 +7,7 @@ import { readStoredEvents } from "../../bus/events.ts";
 import { createModelClient, readModelConfig } from "../../llm/index.ts";
 import { createPromptStore } from "../../prompts/prompt-store.ts";
 import type { AgentDeps } from "./agent-deps.ts";
+import { readAgentConfig } from "./agent-config.ts";
 import { createArtifactStore } from "./artifact-store.ts";
 import { createHistoryStore } from "./history-store.ts";
 import { createBudgetGuard } from "./budget-guard.ts";
@@ -18,9 +19,10 @@ import type { TestRunDeps } from "../test/run-project-tests.ts";
 export function buildAgentDeps(context: BuildDepsContext, env: Record<string, string | undefined> = process.env): AgentDeps {
   const { connection, subjects, logger } = context;
   const modelConfig = readModelConfig(env);
+  const agentConfig = readAgentConfig(env);
   return {
     model: createModelClient(modelConfig, { logger, clock: systemClock }),
-    prompts: createPromptStore(),
+    prompts: createPromptStore(agentConfig.promptsDirectory),
     jobs: createJobClient({ connection, subjects, logger }),
     artifacts: createArtifactStore(connection, subjects),
     history: createHistoryStore(connection, subjects),
