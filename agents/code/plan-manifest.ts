@@ -7,7 +7,7 @@ import type { Feedback } from "../../schemas/run.ts";
 import type { Task } from "../../schemas/task.ts";
 import type { AgentDeps } from "../shared/agent-deps.ts";
 import { modelForJob } from "../shared/model-for-job.ts";
-import { renderDesign, renderFeedback, renderPackages, taskValues } from "../shared/render.ts";
+import { renderDesign, renderFeedback, taskValues } from "../shared/render.ts";
 import { manifestProblems } from "./validate-manifest.ts";
 
 /**
@@ -34,7 +34,6 @@ export async function planManifest(context: JobContext<AgentDeps>, input: { task
       prompt: await prompts.render("code/manifest-user", 1, {
         ...taskValues(input.task),
         design: renderDesign(input.design),
-        packages: input.design.packages?.length ? renderPackages(input.design.packages) : "- (none: standard library only)",
         feedback: renderFeedback(input.feedback),
       }),
       maxTokens: 8000,
