@@ -39,6 +39,8 @@ describe("manifest rules go back to the model", () => {
     expect(reask).toContain('"greet/core.py" names unknown component "greeting-core"');
     expect(reask).toContain('"greet/core.py" depends on "greet/util.py", which is not in the manifest');
     expect(requestText(requests[0]!.request)).not.toContain("names unknown component");
+    // The manifest is planned with the design's packages in view, so it can list their dependency file.
+    expect(requestText(requests[0]!.request)).toContain("- pytest >=8,<9 (pypi, dev only): runs the tests");
     expect(harness.eventsOfType("manifest.rejected").map((event) => event.data.problems)).toEqual([
       ['"greet/core.py" depends on "greet/util.py", which is not in the manifest', '"greet/core.py" names unknown component "greeting-core"'],
     ]);
