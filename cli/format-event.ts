@@ -19,8 +19,14 @@ export function formatEvent(event: AspEvent): string | undefined {
       return `${time}   gate ${data.stage}: ${data.verdict}${data.passed ? "" : ` (${data.next === "fail" ? "no rounds left" : `back to ${data.next}`})`}`;
     case "manifest.ready":
       return `${time}   manifest: ${Array.isArray(data.files) ? data.files.length : 0} files`;
+    case "manifest.rejected":
+      return `${time}   manifest refused, asking again: ${Array.isArray(data.problems) ? data.problems.join("; ") : ""}`;
+    case "code.waves":
+      return `${time}   writing round ${data.round} in ${Array.isArray(data.waves) ? data.waves.length : 0} wave(s)${data.fallback ? " (dependency cycle: one wave)" : ""}`;
+    case "code.cycle":
+      return `${time}   dependency cycle: ${Array.isArray(data.cycle) ? data.cycle.join(" -> ") : ""}`;
     case "file.written":
-      return `${time}   wrote ${data.path} (${data.bytes} bytes, round ${data.round}) on ${data.writer}`;
+      return `${time}   wrote ${data.path} (${data.bytes} bytes, round ${data.round}) ${data.empty ? "empty, with no model call" : `on ${data.writer}`}`;
     case "file.failed":
       return `${time}   file ${data.path} failed (attempt ${data.attempt}): ${data.error}`;
     case "tests.finished":

@@ -16,6 +16,8 @@ export interface TextRequest {
   prompt: string;
   cachedContext?: string;
   maxTokens?: number;
+  /** An empty reply is the answer (an `__init__.py` marker), not a failure to retry (decision 1102). */
+  allowEmpty?: boolean;
   /** Follow-up requests allowed after a max_tokens cut (default 4). */
   maxContinuations?: number;
   model?: string;
@@ -96,7 +98,7 @@ export async function requestText(context: TextContext, request: TextRequest): P
   }
 
   const text = stripWrappingFence(stitched);
-  if (text.trim() === "") {
+  if (text.trim() === "" && !request.allowEmpty) {
     throw new ModelError(`The model returned no content for ${describe(request)}`, {
       code: "empty_output",
       retryable: true,

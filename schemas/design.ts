@@ -27,10 +27,29 @@ export const componentSchema = z.object({
   dependsOn: z.array(identifier).default([]).describe("ids of components this one uses"),
 });
 
+/** The registries a package can come from; each maps to the project's dependency file (agents/code/dependency-files.ts). */
+export const packageEcosystemSchema = z.enum(["pypi", "npm", "go", "crates", "maven"]);
+export type PackageEcosystem = z.infer<typeof packageEcosystemSchema>;
+
+/** A third-party package of the technology stack: what goes into requirements.txt, package.json, go.mod, ... */
+export const designPackageSchema = z.object({
+  name: z.string().min(1).describe("the name in its registry, e.g. fastapi, express, github.com/spf13/cobra, serde, org.junit.jupiter:junit-jupiter"),
+  version: z.string().min(1).describe("a pinned or bounded version, e.g. ==0.115.0, >=2.7,<3, ^4.19.2, v1.8.0, 1.0, 5.10.2"),
+  ecosystem: packageEcosystemSchema,
+  dev: z.boolean().optional().describe("true for a package only the tests or the build need (devDependencies, test scope)"),
+  purpose: z.string().min(1),
+});
+export type DesignPackage = z.infer<typeof designPackageSchema>;
+
 /** The design model's tool input, and the design as the rest of the pipeline sees it. */
 export const designSchema = z.object({
   overview: z.string().min(1),
   technologyStack: z.array(z.string()).min(1),
+  /**
+   * The technology stack's third-party packages (PLAN contract 4). A sibling of technologyStack rather
+   * than inside it, so the stack stays a list of names and every existing design still parses (decision 1100).
+   */
+  packages: z.array(designPackageSchema).optional().describe("every third-party package the project installs, with a pinned or bounded version; empty for a standard-library-only project"),
   apiContracts: z.array(apiContractSchema).min(1),
   dataSchemas: z.array(dataSchemaSchema).default([]),
   components: z.array(componentSchema).min(1),

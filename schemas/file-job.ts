@@ -1,14 +1,37 @@
 import { z } from "zod";
-import { manifestEntrySchema } from "./manifest.ts";
+import { designPackageSchema } from "./design.ts";
+import { manifestEntrySchema, manifestLanguageSchema } from "./manifest.ts";
 
-/** One file for the writer pool. The shared context is identical for every file of a round, so it caches. */
+/** The current content of a file another one depends on: this round's new version, or the previous round's. */
+export const dependencyFileSchema = z.object({ path: z.string().min(1), content: z.string() });
+export type DependencyFile = z.infer<typeof dependencyFileSchema>;
+
+/** A failing test as the test report gives it (PLAN contract 2), for the writers of a repair round. */
+export const failingTestSchema = z.object({
+  name: z.string(),
+  message: z.string(),
+  file: z.string().optional(),
+  line: z.number().int().positive().optional(),
+  runner: z.string().optional(),
+});
+export type FailingTest = z.infer<typeof failingTestSchema>;
+
+/**
+ * One file for the writer pool. The shared context is identical for every file of a round, so it caches;
+ * everything particular to this file travels in its own field, so the writer's prompt can show (or, for
+ * a negative control, leave out) each piece on its own.
+ */
 export const fileJobSchema = z.object({
   path: z.string().min(1),
   round: z.number().int().positive(),
   entry: manifestEntrySchema,
-  sharedContext: z.string().min(1).describe("design and manifest, rendered once per round"),
-  feedback: z.string().optional().describe("review findings or test failures that name this file"),
+  language: manifestLanguageSchema.optional().describe("the project's main language, from the manifest"),
+  sharedContext: z.string().min(1).describe("requirements, design and manifest, rendered once per round"),
+  feedback: z.string().optional().describe("review findings and build errors that name this file"),
+  failingTests: z.array(failingTestSchema).optional().describe("failing tests of the last test run that concern this file"),
   previousContent: z.string().optional(),
+  dependencyFiles: z.array(dependencyFileSchema).optional().describe("current content of the files this one depends on"),
+  packages: z.array(designPackageSchema).optional().describe("for a dependency file: the design's packages it must declare"),
 });
 export type FileJob = z.infer<typeof fileJobSchema>;
 

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { taskSchema } from "./task.ts";
 import { findingSchema } from "./review.ts";
+import { failingTestSchema } from "./file-job.ts";
 
 /** Feedback a failed gate sends back to an earlier stage. */
 export const feedbackSchema = z.object({
@@ -10,6 +11,8 @@ export const feedbackSchema = z.object({
   findings: z.array(findingSchema.extend({ reviewer: z.string().optional() })),
   /** Files the feedback implicates: only these are regenerated. Empty means "not file specific". */
   files: z.array(z.string()),
+  /** A test gate's failing tests as the report structured them (name, message, file:line), for the writers. */
+  failures: z.array(failingTestSchema).optional(),
 });
 export type Feedback = z.infer<typeof feedbackSchema>;
 

@@ -6,11 +6,12 @@ import { manifestSchema } from "../../schemas/manifest.ts";
 import { planSchema } from "../../schemas/plan.ts";
 import { stageInputSchema } from "../../schemas/run.ts";
 import type { AgentDeps } from "../shared/agent-deps.ts";
-import { modelForJob } from "../shared/model-for-job.ts";
-import { renderDesign, renderFeedback, renderManifest, taskValues } from "../shared/render.ts";
+import { renderDesign, renderManifest, taskValues } from "../shared/render.ts";
 import { findUnresolvedImports } from "./check-imports.ts";
+import { packagesForFile } from "./dependency-files.ts";
+import { failuresForFile, findingsForFile, namedByFeedback } from "./feedback-for-file.ts";
+import { planManifest } from "./plan-manifest.ts";
 import { filesToRegenerate } from "./select-files.ts";
-import { validateManifest } from "./validate-manifest.ts";
 import { writeFiles } from "./write-files.ts";
 
 const codeInputSchema = stageInputSchema.and(z.object({ plan: planSchema, design: designSchema, code: codeResultSchema.optional() }));
@@ -18,53 +19,57 @@ type CodeInput = z.infer<typeof codeInputSchema>;
 
 export const codeAgent = defineAgent<CodeInput, CodeResult, AgentDeps>({
   name: "code",
-  version: "1.0.0",
-  description: "Plans the files as a small JSON manifest, then has the writer pool write each file as raw text",
+  version: "1.1.0",
+  description: "Plans the files as a small JSON manifest, then has the writer pool write each file as raw text, in waves along dependsOn",
   input: codeInputSchema,
   output: codeResultSchema,
   async handle(input, context) {
     const { prompts, artifacts } = context.deps;
     const previous = input.code;
-    let manifest = previous?.manifest ? manifestSchema.parse(previous.manifest) : undefined;
-    if (!manifest) {
-      manifest = await modelForJob(context).structured({
-        agent: "code",
-        schema: manifestSchema,
-        toolName: "submit_manifest",
-        toolDescription: "Submit the list of files of the project (no file content)",
-        system: await prompts.render("code/manifest-system", 1),
-        prompt: await prompts.render("code/manifest-user", 1, {
-          ...taskValues(input.task),
-          design: renderDesign(input.design),
-          feedback: renderFeedback(input.feedback),
-        }),
-        maxTokens: 8000,
-      });
-      validateManifest(manifest, input.design, input.plan);
-    }
-    await context.emit("manifest.ready", { files: manifest.files.map((entry) => ({ path: entry.path, type: entry.type, estimatedLines: entry.estimatedLines })) });
+    const manifest = previous?.manifest ? manifestSchema.parse(previous.manifest) : await planManifest(context, input);
+    await context.emit("manifest.ready", {
+      language: manifest.language,
+      files: manifest.files.map((entry) => ({ path: entry.path, type: entry.type, estimatedLines: entry.estimatedLines, dependsOn: entry.dependsOn })),
+    });
 
     const entries = previous ? filesToRegenerate(manifest, input.feedback) : manifest.files;
     const previousByPath = new Map((previous?.files ?? []).map((file) => [file.path, file]));
     const sharedContext = await prompts.render("file-writer/shared-context", 1, {
-      title: input.task.title,
-      description: input.task.description,
+      ...taskValues(input.task),
       design: renderDesign(input.design),
       manifest: renderManifest(manifest),
     });
-    const previousContents = new Map<string, string>();
+    // The previous round's content of any file, read once: a rewritten file's own old version, and
+    // what a rewritten file depends on when that dependency is not rewritten this round.
+    const previousContents = new Map<string, Promise<string | undefined>>();
+    const previousContent = (path: string): Promise<string | undefined> => {
+      let content = previousContents.get(path);
+      if (!content) {
+        const artifact = previousByPath.get(path)?.artifact;
+        content = artifact ? artifacts.getText(artifact) : Promise.resolve(undefined);
+        previousContents.set(path, content);
+      }
+      return content;
+    };
+    const ownPrevious = new Map<string, string>();
     if (previous && input.feedback) {
       for (const entry of entries) {
-        const artifact = previousByPath.get(entry.path)?.artifact;
-        const text = artifact ? await artifacts.getText(artifact) : undefined;
-        if (text !== undefined) previousContents.set(entry.path, text);
+        const text = await previousContent(entry.path);
+        if (text !== undefined) ownPrevious.set(entry.path, text);
       }
     }
+    const named = namedByFeedback(input.feedback);
     const written = await writeFiles(context, entries, {
       round: input.round,
+      language: manifest.language,
       sharedContext,
-      feedbackFor: (path) => (input.feedback ? renderFeedback(input.feedback, path) : undefined),
-      previousContent: (path) => previousContents.get(path),
+      feedbackFor: (path) => findingsForFile(input.feedback, path),
+      failingTestsFor: (path) => failuresForFile(input.feedback, manifest, path),
+      previousContent: (path) => ownPrevious.get(path),
+      packagesFor: (path) => packagesForFile(path, input.design.packages ?? []),
+      existingContent: previousContent,
+      // Declared empty: written with no model call, unless a gate named the file itself (decision 1102).
+      writtenEmpty: (entry) => entry.estimatedLines === 0 && !named.has(entry.path),
       timeoutMs: 300_000,
     });
 

@@ -4,7 +4,8 @@ import type { Feedback } from "../../schemas/run.ts";
 /**
  * Which files a feedback round regenerates: the files it names, plus what a named test file
  * depends on (a failing assertion names the test, while the defect usually sits in the code it
- * tests). Feedback that names no file of the manifest regenerates everything.
+ * tests). Feedback that names no file of the manifest regenerates everything. A file declared empty
+ * (estimatedLines 0) is rewritten only when the feedback names it: as a dependency it has nothing to fix.
  */
 export function filesToRegenerate(manifest: Manifest, feedback: Feedback | undefined): ManifestEntry[] {
   if (!feedback) return manifest.files;
@@ -14,7 +15,8 @@ export function filesToRegenerate(manifest: Manifest, feedback: Feedback | undef
   if (named.size === 0) return manifest.files;
   for (const path of [...named]) {
     const entry = byPath.get(path)!;
-    if (entry.type === "test") for (const dependency of entry.dependsOn) if (byPath.has(dependency)) named.add(dependency);
+    if (entry.type !== "test") continue;
+    for (const dependency of entry.dependsOn) if (byPath.has(dependency) && byPath.get(dependency)!.estimatedLines > 0) named.add(dependency);
   }
   return manifest.files.filter((entry) => named.has(entry.path));
 }

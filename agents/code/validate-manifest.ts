@@ -3,6 +3,7 @@ import type { Manifest } from "../../schemas/manifest.ts";
 import type { Design } from "../../schemas/design.ts";
 import type { Plan } from "../../schemas/plan.ts";
 import { ValidationError } from "../../errors/index.ts";
+import { isDependencyFile, missingDependencyFiles } from "./dependency-files.ts";
 
 /**
  * Why a path cannot be written inside the output folder, or undefined when it can.
@@ -23,8 +24,11 @@ export function unsafePathReason(filePath: string): string | undefined {
   return undefined;
 }
 
-/** Every rule a manifest must meet before any file job is sent. Throws one error listing every problem. */
-export function validateManifest(manifest: Manifest, design: Design, plan?: Plan): void {
+/**
+ * Every rule a manifest must meet before any file job is sent, one readable problem each. The code agent
+ * hands this list to the structured re-ask loop, so the model is told why its manifest was refused.
+ */
+export function manifestProblems(manifest: Manifest, design: Design, plan?: Plan): string[] {
   const problems: string[] = [];
   const seen = new Set<string>();
   for (const entry of manifest.files) {
@@ -37,9 +41,14 @@ export function validateManifest(manifest: Manifest, design: Design, plan?: Plan
   const paths = new Set(manifest.files.map((entry) => entry.path));
   for (const entry of manifest.files) {
     for (const dependency of entry.dependsOn) {
-      if (!paths.has(dependency)) problems.push(`"${entry.path}" depends on "${dependency}", which is not in the manifest`);
+      if (dependency === entry.path) problems.push(`"${entry.path}" depends on itself`);
+      else if (!paths.has(dependency)) problems.push(`"${entry.path}" depends on "${dependency}", which is not in the manifest`);
+    }
+    if (entry.estimatedLines === 0 && isDependencyFile(entry.path)) {
+      problems.push(`"${entry.path}" is a dependency file and cannot be empty (estimatedLines 0 declares an empty file)`);
     }
   }
+  problems.push(...missingDependencyFiles(manifest.files, design.packages ?? []));
   const componentIds = new Set(design.components.map((component) => component.id));
   const coveredComponents = new Set(manifest.files.map((entry) => entry.componentId));
   for (const component of design.components) {
@@ -55,6 +64,12 @@ export function validateManifest(manifest: Manifest, design: Design, plan?: Plan
     }
   }
   if (!manifest.files.some((entry) => entry.type === "test")) problems.push("the manifest has no test file");
+  return problems;
+}
+
+/** The manifest's rules as one error listing every problem (for a manifest that did not come from the re-ask loop). */
+export function validateManifest(manifest: Manifest, design: Design, plan?: Plan): void {
+  const problems = manifestProblems(manifest, design, plan);
   if (problems.length > 0) {
     throw new ValidationError(`the code manifest is invalid: ${problems.join("; ")}`, {
       code: "manifest_invalid",

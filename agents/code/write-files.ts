@@ -2,11 +2,13 @@ import { createHash } from "node:crypto";
 import { jsonCodec } from "../../bus/codec.ts";
 import type { JobContext } from "../../bus/define-agent.ts";
 import { AspError, isBudgetExceeded } from "../../errors/index.ts";
-import { fileJobSchema, type FileJob, type GeneratedFile } from "../../schemas/file-job.ts";
-import type { ManifestEntry } from "../../schemas/manifest.ts";
+import type { DesignPackage } from "../../schemas/design.ts";
+import { fileJobSchema, type DependencyFile, type FailingTest, type FileJob, type GeneratedFile } from "../../schemas/file-job.ts";
+import type { ManifestEntry, Manifest } from "../../schemas/manifest.ts";
 import type { AgentDeps } from "../shared/agent-deps.ts";
 import { fileArtifactName } from "../shared/artifact-store.ts";
 import { fileResultCodec } from "../file-writer/agent.ts";
+import { planWaves } from "./waves.ts";
 
 const fileJobCodec = jsonCodec(fileJobSchema);
 export const maximumFileAttempts = 3;
@@ -21,104 +23,172 @@ export interface WrittenFile {
   content: string;
 }
 
+/** What every file job of one round is built from; the callbacks give what is particular to one file. */
+export interface WriteRound {
+  round: number;
+  language: Manifest["language"];
+  sharedContext: string;
+  /** Per file, from when a writer takes its job. */
+  timeoutMs: number;
+  /** Per file, while its job waits for a writer (default defaultQueueTimeoutMs). */
+  queueTimeoutMs?: number;
+  /** Review findings and build errors for this file, rendered; undefined when none concern it. */
+  feedbackFor(path: string): string | undefined;
+  failingTestsFor(path: string): FailingTest[];
+  previousContent(path: string): string | undefined;
+  packagesFor(path: string): DesignPackage[];
+  /** The content a file not written in this round already has (the previous round's artifact). */
+  existingContent(path: string): Promise<string | undefined>;
+  /** True for an entry written empty with no model call (decision 1102). */
+  writtenEmpty(entry: ManifestEntry): boolean;
+}
+
 function pathToken(filePath: string): string {
   return createHash("sha256").update(filePath).digest("hex").slice(0, 16);
 }
 
+function lineCount(content: string): number {
+  return content === "" ? 0 : content.split("\n").length - (content.endsWith("\n") ? 1 : 0);
+}
+
 /**
- * One job per file, all at once, to whichever writers are free. A file that fails is asked for
- * again (a fresh job id), up to three times; only failed files are retried. Job ids derive from
- * the code job's id, so a redelivered code job finds the files already written, not new ones.
+ * The files of one round in waves along `dependsOn` (agents/code/waves.ts): every file of a wave is sent
+ * at once, to whichever writers are free, longest first, and carries the current content of the files it
+ * depends on, so a test is written against the source it tests. A file that fails is asked for again (a
+ * fresh job id), up to three times; a wave with a file that still fails ends the round, since later waves
+ * need it. Job ids derive from the code job's id, so a redelivered code job finds the files already written.
  */
-export async function writeFiles(
-  context: JobContext<AgentDeps>,
-  entries: ManifestEntry[],
-  job: {
-    round: number;
-    sharedContext: string;
-    feedbackFor(path: string): string | undefined;
-    previousContent(path: string): string | undefined;
-    /** Per file, from when a writer takes its job. */
-    timeoutMs: number;
-    /** Per file, while its job waits for a writer (default defaultQueueTimeoutMs). */
-    queueTimeoutMs?: number;
-  },
-): Promise<WrittenFile[]> {
+export async function writeFiles(context: JobContext<AgentDeps>, entries: ManifestEntry[], job: WriteRound): Promise<WrittenFile[]> {
+  const plan = planWaves(entries);
+  const wavePaths = plan.waves.map((wave) => wave.map((entry) => entry.path));
+  await context.emit("code.waves", { round: job.round, waves: wavePaths, fallback: plan.cycle !== undefined });
+  if (plan.cycle) {
+    await context.emit("code.cycle", {
+      round: job.round,
+      cycle: plan.cycle,
+      reason: `the files depend on each other in a cycle (${plan.cycle.join(" -> ")}), so they are written in one wave, each without the new content of the others`,
+    });
+  }
+  const written = new Map<string, WrittenFile>();
   const heartbeat = setInterval(() => context.working(), 1000);
-  const failures: string[] = [];
   try {
-    // Longest first (by the manifest's estimate): the pool pulls jobs in publish order, so a large
-    // file published last would finish alone after every other writer is idle (docs/decisions/0900).
-    const longestFirst = [...entries].sort((a, b) => b.estimatedLines - a.estimatedLines);
-    const settled = await Promise.all(
-      longestFirst.map(async (entry): Promise<WrittenFile | undefined> => {
-        let lastError = "";
-        for (let attempt = 1; attempt <= maximumFileAttempts; attempt++) {
-          const feedback = job.feedbackFor(entry.path);
-          const previousContent = feedback ? job.previousContent(entry.path) : undefined;
-          const fileJob: FileJob = {
-            path: entry.path,
-            round: job.round,
-            entry,
-            sharedContext: job.sharedContext,
-            ...(feedback ? { feedback } : {}),
-            ...(previousContent !== undefined ? { previousContent } : {}),
-          };
-          try {
-            const reply = await context.deps.jobs.request("file-writer", fileJob, {
-              runId: context.runId,
-              taskId: context.taskId,
-              traceId: context.traceId,
-              jobId: `${context.jobId}-f${pathToken(entry.path)}-a${attempt}`,
-              inputCodec: fileJobCodec,
-              outputCodec: fileResultCodec,
-              timeoutMs: job.timeoutMs,
-              queueTimeoutMs: job.queueTimeoutMs ?? defaultQueueTimeoutMs,
-              // The code job's signal: when it is cancelled, its file jobs are cancelled with it.
-              signal: context.signal,
-            });
-            const { content, metadata } = reply.output;
-            const digest = createHash("sha256").update(content, "utf8").digest("hex");
-            if (metadata.path !== entry.path || metadata.sha256 !== digest) {
-              throw new AspError(`the writer's reply for ${entry.path} does not match (path ${metadata.path}, checksum ${metadata.sha256.slice(0, 8)})`, { code: "file_mismatch", retryable: true });
-            }
-            const artifact = fileArtifactName(context.runId, job.round, entry.path);
-            await context.deps.artifacts.put(artifact, content);
-            const file: GeneratedFile = {
-              path: entry.path,
-              type: entry.type,
-              bytes: Buffer.byteLength(content, "utf8"),
-              lines: content === "" ? 0 : content.split("\n").length - (content.endsWith("\n") ? 1 : 0),
-              sha256: digest,
-              round: job.round,
-              writer: metadata.writer,
-              artifact,
-            };
-            // Not awaited: the job runtime stores every event of the code job before its result.
-            void context.emit("file.written", { ...file, attempt, continuations: Number(metadata.continuations) });
-            return { file, content };
-          } catch (error) {
-            // A spent budget, or a code job given up (cancelled, handed back): asking again cannot help.
-            if (isBudgetExceeded(error) || context.signal.aborted) throw error;
-            lastError = (error as Error).message;
-            await context.emit("file.failed", { path: entry.path, round: job.round, attempt, error: lastError });
-          }
-        }
-        failures.push(`${entry.path}: ${lastError}`);
-        return undefined;
-      }),
-    );
-    if (failures.length > 0) {
-      throw new AspError(`${failures.length} file(s) could not be written after ${maximumFileAttempts} attempts: ${failures.join("; ")}`, {
-        code: "files_failed",
-        retryable: false,
-        details: { failures },
-      });
+    for (const wave of plan.waves) {
+      const failures: string[] = [];
+      await Promise.all(
+        wave.map(async (entry) => {
+          const dependencyFiles = await currentContentOf(entry, written, job);
+          const result = job.writtenEmpty(entry) ? await writeEmpty(context, entry, job.round) : await writeOne(context, entry, job, dependencyFiles, failures);
+          if (result) written.set(entry.path, result);
+        }),
+      );
+      if (failures.length > 0) {
+        throw new AspError(`${failures.length} file(s) could not be written after ${maximumFileAttempts} attempts: ${failures.join("; ")}`, {
+          code: "files_failed",
+          retryable: false,
+          details: { failures },
+        });
+      }
     }
     // Back in manifest order for the caller.
-    const byPath = new Map(settled.filter((result): result is WrittenFile => result !== undefined).map((result) => [result.file.path, result]));
-    return entries.flatMap((entry) => byPath.get(entry.path) ?? []);
+    return entries.flatMap((entry) => written.get(entry.path) ?? []);
   } finally {
     clearInterval(heartbeat);
   }
+}
+
+/** The files this one depends on, as they are now: written earlier in this round, or kept from before. */
+async function currentContentOf(entry: ManifestEntry, written: Map<string, WrittenFile>, job: WriteRound): Promise<DependencyFile[]> {
+  const files: DependencyFile[] = [];
+  for (const dependency of entry.dependsOn) {
+    if (dependency === entry.path) continue;
+    const content = written.get(dependency)?.content ?? (await job.existingContent(dependency));
+    if (content !== undefined) files.push({ path: dependency, content });
+  }
+  return files;
+}
+
+/** A file the manifest declares empty: stored as zero bytes, with no model call and no writer job. */
+async function writeEmpty(context: JobContext<AgentDeps>, entry: ManifestEntry, round: number): Promise<WrittenFile> {
+  const artifact = fileArtifactName(context.runId, round, entry.path);
+  await context.deps.artifacts.put(artifact, "");
+  const file: GeneratedFile = {
+    path: entry.path,
+    type: entry.type,
+    bytes: 0,
+    lines: 0,
+    sha256: createHash("sha256").update("", "utf8").digest("hex"),
+    round,
+    writer: "none",
+    artifact,
+  };
+  void context.emit("file.written", { ...file, attempt: 1, continuations: 0, empty: true });
+  return { file, content: "" };
+}
+
+async function writeOne(
+  context: JobContext<AgentDeps>,
+  entry: ManifestEntry,
+  job: WriteRound,
+  dependencyFiles: DependencyFile[],
+  failures: string[],
+): Promise<WrittenFile | undefined> {
+  let lastError = "";
+  const feedback = job.feedbackFor(entry.path);
+  const failingTests = job.failingTestsFor(entry.path);
+  const previousContent = feedback !== undefined || failingTests.length > 0 ? job.previousContent(entry.path) : undefined;
+  const fileJob: FileJob = {
+    path: entry.path,
+    round: job.round,
+    entry,
+    language: job.language,
+    sharedContext: job.sharedContext,
+    ...(feedback !== undefined ? { feedback } : {}),
+    failingTests,
+    ...(previousContent !== undefined ? { previousContent } : {}),
+    dependencyFiles,
+    packages: job.packagesFor(entry.path),
+  };
+  for (let attempt = 1; attempt <= maximumFileAttempts; attempt++) {
+    try {
+      const reply = await context.deps.jobs.request("file-writer", fileJob, {
+        runId: context.runId,
+        taskId: context.taskId,
+        traceId: context.traceId,
+        jobId: `${context.jobId}-f${pathToken(entry.path)}-a${attempt}`,
+        inputCodec: fileJobCodec,
+        outputCodec: fileResultCodec,
+        timeoutMs: job.timeoutMs,
+        queueTimeoutMs: job.queueTimeoutMs ?? defaultQueueTimeoutMs,
+        // The code job's signal: when it is cancelled, its file jobs are cancelled with it.
+        signal: context.signal,
+      });
+      const { content, metadata } = reply.output;
+      const digest = createHash("sha256").update(content, "utf8").digest("hex");
+      if (metadata.path !== entry.path || metadata.sha256 !== digest) {
+        throw new AspError(`the writer's reply for ${entry.path} does not match (path ${metadata.path}, checksum ${metadata.sha256.slice(0, 8)})`, { code: "file_mismatch", retryable: true });
+      }
+      const artifact = fileArtifactName(context.runId, job.round, entry.path);
+      await context.deps.artifacts.put(artifact, content);
+      const file: GeneratedFile = {
+        path: entry.path,
+        type: entry.type,
+        bytes: Buffer.byteLength(content, "utf8"),
+        lines: lineCount(content),
+        sha256: digest,
+        round: job.round,
+        writer: metadata.writer,
+        artifact,
+      };
+      // Not awaited: the job runtime stores every event of the code job before its result.
+      void context.emit("file.written", { ...file, attempt, continuations: Number(metadata.continuations) });
+      return { file, content };
+    } catch (error) {
+      // A spent budget, or a code job given up (cancelled, handed back): asking again cannot help.
+      if (isBudgetExceeded(error) || context.signal.aborted) throw error;
+      lastError = (error as Error).message;
+      await context.emit("file.failed", { path: entry.path, round: job.round, attempt, error: lastError });
+    }
+  }
+  failures.push(`${entry.path}: ${lastError}`);
+  return undefined;
 }

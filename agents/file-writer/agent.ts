@@ -1,16 +1,41 @@
 import { createHash } from "node:crypto";
+import path from "node:path";
 import { rawFileCodec, type RawFile } from "../../bus/codec.ts";
 import { defineAgent } from "../../bus/define-agent.ts";
 import { fileJobSchema, fileResultHeadersSchema, type FileJob, type FileResultHeaders } from "../../schemas/file-job.ts";
 import type { AgentDeps } from "../shared/agent-deps.ts";
 import { modelForJob } from "../shared/model-for-job.ts";
+import { renderDependencyFiles, renderFailingTests, renderPackagesToDeclare, renderPreviousContent } from "../shared/render.ts";
 import { checkFileContent } from "./content-checks.ts";
 
 export const fileResultCodec = rawFileCodec(fileResultHeadersSchema);
 
-function previousVersion(job: FileJob): string {
-  if (!job.feedback || job.previousContent === undefined) return job.feedback ?? "";
-  return `${job.feedback}\n\nThe previous version of this file was:\n<previous>\n${job.previousContent}\n</previous>`;
+/** Files whose empty content is normal: a model that replies with nothing for them has answered (decision 1102). */
+const emptyMarkerFiles = new Set(["__init__.py", "py.typed", ".gitkeep", ".keep", ".nojekyll"]);
+
+export function mayBeEmpty(job: FileJob): boolean {
+  return job.entry.estimatedLines === 0 || emptyMarkerFiles.has(path.posix.basename(job.path));
+}
+
+/**
+ * The values of the writer's prompt, one placeholder per piece of information, so a negative control can
+ * remove exactly one of them from a copy of prompts/ (decision 1105). Each is "" when it does not apply.
+ */
+export function writerPromptValues(job: FileJob): Record<string, string | number> {
+  return {
+    path: job.path,
+    type: job.entry.type,
+    purpose: job.entry.purpose,
+    componentId: job.entry.componentId,
+    unitId: job.entry.unitId,
+    estimatedLines: job.entry.estimatedLines,
+    dependsOn: job.entry.dependsOn.join(", ") || "nothing else in the project",
+    dependencyFiles: renderDependencyFiles(job.dependencyFiles ?? []),
+    packages: renderPackagesToDeclare(job.path, job.packages ?? []),
+    feedback: job.feedback ?? "",
+    failingTests: renderFailingTests(job.failingTests ?? []),
+    previousContent: renderPreviousContent(job.previousContent),
+  };
 }
 
 /**
@@ -19,7 +44,7 @@ function previousVersion(job: FileJob): string {
  */
 export const fileWriterAgent = defineAgent<FileJob, RawFile<FileResultHeaders>, AgentDeps>({
   name: "file-writer",
-  version: "1.0.0",
+  version: "1.1.0",
   description: "Writes the raw content of one file of the manifest",
   input: fileJobSchema,
   output: fileResultCodec,
@@ -34,17 +59,9 @@ export const fileWriterAgent = defineAgent<FileJob, RawFile<FileResultHeaders>, 
       round: job.round,
       system: await prompts.render("file-writer/system", 1),
       cachedContext: job.sharedContext,
-      prompt: await prompts.render("file-writer/user", 1, {
-        path: job.path,
-        type: job.entry.type,
-        purpose: job.entry.purpose,
-        componentId: job.entry.componentId,
-        unitId: job.entry.unitId,
-        estimatedLines: job.entry.estimatedLines,
-        dependsOn: job.entry.dependsOn.join(", ") || "nothing else in the project",
-        feedback: previousVersion(job),
-      }),
+      prompt: await prompts.render("file-writer/user", 1, writerPromptValues(job)),
       maxTokens: Math.min(16_000, 2_000 + job.entry.estimatedLines * 24),
+      allowEmpty: mayBeEmpty(job),
     });
     checkFileContent(job.path, result.text);
     const bytes = Buffer.byteLength(result.text, "utf8");

@@ -8,6 +8,7 @@ import { createFleetRateLimiter, createUsageStateStore, readRateLimitConfig } fr
 import { createModelClient, readModelConfig } from "../../llm/index.ts";
 import { createPromptStore } from "../../prompts/prompt-store.ts";
 import type { AgentDeps } from "./agent-deps.ts";
+import { readAgentConfig } from "./agent-config.ts";
 import { createArtifactStore } from "./artifact-store.ts";
 import { createHistoryStore } from "./history-store.ts";
 import { createBudgetGuard } from "./budget-guard.ts";
@@ -24,9 +25,10 @@ export function buildAgentDeps(context: BuildDepsContext, env: Record<string, st
     clock: systemClock,
     logger: logger.child({ component: "rate-limit" }),
   });
+  const agentConfig = readAgentConfig(env);
   return {
     model: createModelClient(modelConfig, { logger, clock: systemClock, rateLimiter }),
-    prompts: createPromptStore(),
+    prompts: createPromptStore(agentConfig.promptsDirectory),
     jobs: createJobClient({ connection, subjects, logger }),
     artifacts: createArtifactStore(connection, subjects),
     history: createHistoryStore(connection, subjects),

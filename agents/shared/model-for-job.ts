@@ -43,7 +43,7 @@ export function modelForJob(context: JobContext<AgentDeps>) {
     await budget.check(context.runId, expectedCallCost(model.modelFor(request.agent), request));
   };
   return {
-    async structured<T>(request: CallShape & { schema: ZodType<T>; toolName: string; toolDescription?: string }) {
+    async structured<T>(request: CallShape & { schema: ZodType<T>; toolName: string; toolDescription?: string; validate?: (value: T) => string[] }) {
       await guard(request);
       try {
         const result = await model.structured({ ...request, runId: context.runId, onCall, signal: context.signal });
@@ -52,7 +52,7 @@ export function modelForJob(context: JobContext<AgentDeps>) {
         throw retryableAsFreshJob(error);
       }
     },
-    async text(request: CallShape & { file?: string; round?: number }) {
+    async text(request: CallShape & { file?: string; round?: number; allowEmpty?: boolean }) {
       await guard(request);
       return model.text({ ...request, runId: context.runId, onCall, signal: context.signal });
     },

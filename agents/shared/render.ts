@@ -3,6 +3,8 @@ import type { Plan } from "../../schemas/plan.ts";
 import type { Feedback } from "../../schemas/run.ts";
 import type { Task } from "../../schemas/task.ts";
 import type { Manifest } from "../../schemas/manifest.ts";
+import type { DesignPackage } from "../../schemas/design.ts";
+import type { DependencyFile, FailingTest } from "../../schemas/file-job.ts";
 
 export function taskValues(task: Task): Record<string, string> {
   return {
@@ -23,6 +25,7 @@ export function renderPlan(plan: Plan): string {
 export function renderDesign(design: Design): string {
   const out: string[] = [];
   out.push("## Overview", design.overview, "", "## Technology stack", ...design.technologyStack.map((item) => `- ${item}`), "");
+  if (design.packages?.length) out.push("Third-party packages:", renderPackages(design.packages), "");
   out.push("## API contracts");
   for (const contract of design.apiContracts) {
     out.push(`### ${contract.name}`, `Signature: ${contract.signature}`, contract.description);
@@ -64,4 +67,40 @@ export function renderFeedback(feedback: Feedback | undefined, onlyFile?: string
     (finding) => `- [${finding.severity}] ${finding.file ? `${finding.file}${finding.line ? `:${finding.line}` : ""}: ` : ""}${finding.description}${finding.recommendation ? ` — ${finding.recommendation}` : ""}`,
   );
   return `\nFeedback from ${feedback.fromStage} (round ${feedback.round}): ${feedback.summary}\n${lines.join("\n")}\nFix these problems.`;
+}
+
+// ---- Code path: what one file's writer is told (decisions 1101-1103). Each is its own prompt placeholder. ----
+
+/** One line per package: name, version, registry, whether only the tests need it, and why. */
+export function renderPackages(packages: DesignPackage[]): string {
+  return packages.map((item) => `- ${item.name} ${item.version} (${item.ecosystem}${item.dev ? ", dev only" : ""}): ${item.purpose}`).join("\n");
+}
+
+/** For a dependency file: the packages it must declare, exactly as the design names them. */
+export function renderPackagesToDeclare(filePath: string, packages: DesignPackage[]): string {
+  if (packages.length === 0) return "";
+  return `\n\`${filePath}\` is a dependency file. Declare exactly these packages of the design, with these versions (dev-only ones as development or test dependencies):\n${renderPackages(packages)}\n`;
+}
+
+/** The current content of the files this one depends on, each whole, so the file matches their real names and signatures. */
+export function renderDependencyFiles(files: DependencyFile[]): string {
+  if (files.length === 0) return "";
+  const blocks = files.map((file) => `<file path="${file.path}">\n${file.content}${file.content.endsWith("\n") || file.content === "" ? "" : "\n"}</file>`);
+  return `\nThe current content of the files it depends on (use their real names and signatures):\n${blocks.join("\n")}\n`;
+}
+
+/** Each failing test's name, where it failed and its message: what a person repairing the file would read first. */
+export function renderFailingTests(failures: FailingTest[]): string {
+  if (failures.length === 0) return "";
+  const lines = failures.map((failure) => {
+    const where = failure.file ? `${failure.file}${failure.line ? `:${failure.line}` : ""}` : "(no file reported)";
+    return `- ${failure.name} at ${where}${failure.runner ? ` [${failure.runner}]` : ""}\n  ${failure.message.trim().split("\n").join("\n  ")}`;
+  });
+  return `\nThese tests failed in the last test run:\n${lines.join("\n")}\n`;
+}
+
+/** The file's version from the round before, when this round rewrites it. */
+export function renderPreviousContent(content: string | undefined): string {
+  if (content === undefined) return "";
+  return `\nThe previous version of this file was:\n<previous>\n${content}${content.endsWith("\n") || content === "" ? "" : "\n"}</previous>\n`;
 }

@@ -4,7 +4,9 @@ import { filesToRegenerate } from "../../agents/code/select-files.ts";
 import { findUnresolvedImports } from "../../agents/code/check-imports.ts";
 import { ValidationError } from "../../errors/index.ts";
 import type { Design } from "../../schemas/design.ts";
-import type { Manifest } from "../../schemas/manifest.ts";
+import { manifestSchema, type Manifest } from "../../schemas/manifest.ts";
+import { designSchema, type DesignPackage } from "../../schemas/design.ts";
+import { packagesForFile } from "../../agents/code/dependency-files.ts";
 
 const design = { components: [{ id: "core" }, { id: "cli" }] } as unknown as Design;
 const entry = (path: string, overrides: Partial<Manifest["files"][number]> = {}) => ({ path, type: "source" as const, purpose: "p", unitId: "u", componentId: "core", estimatedLines: 10, dependsOn: [], ...overrides });
@@ -78,5 +80,38 @@ describe("local import resolution", () => {
       { file: "src/app.js", imports: ["./missing.js"] },
       { file: "pkg/core.py", imports: [".helpers"] },
     ]);
+  });
+});
+
+describe("dependencies are part of the plan", () => {
+  it("a manifest may be in any language of the machines, and may declare an empty file with estimatedLines 0", () => {
+    for (const language of ["python", "javascript", "typescript", "go", "rust", "java", "cpp"]) {
+      expect(manifestSchema.safeParse({ language, files: [entry("a")] }).success, language).toBe(true);
+    }
+    expect(manifestSchema.safeParse({ language: "cobol", files: [entry("a")] }).success).toBe(false);
+    expect(manifestSchema.safeParse({ language: "python", files: [entry("pkg/__init__.py", { estimatedLines: 0 })] }).success).toBe(true);
+    expect(manifestSchema.safeParse({ language: "python", files: [entry("a.py", { estimatedLines: -1 })] }).success).toBe(false);
+  });
+
+  it("the design names its packages with registry and version, and a design without them still parses", () => {
+    const base = { overview: "o", technologyStack: ["Go 1.22"], apiContracts: [{ name: "n", signature: "s", description: "d" }], components: [{ id: "c", name: "c", responsibility: "r", unitIds: ["u"] }], reviewChecklist: ["x"] };
+    expect(designSchema.parse(base).packages).toBeUndefined();
+    const withPackages = designSchema.parse({ ...base, packages: [{ name: "github.com/google/go-cmp", version: "v0.7.0", ecosystem: "go", dev: true, purpose: "diffs in tests" }] });
+    expect(withPackages.packages).toHaveLength(1);
+    expect(designSchema.safeParse({ ...base, packages: [{ name: "left-pad", version: "1", ecosystem: "cpan", purpose: "p" }] }).success).toBe(false);
+  });
+
+  it("each dependency file gets the packages of its registry", () => {
+    const packages: DesignPackage[] = [
+      { name: "fastapi", version: ">=0.115,<1", ecosystem: "pypi", purpose: "web" },
+      { name: "vitest", version: "^4.1.12", ecosystem: "npm", dev: true, purpose: "tests" },
+      { name: "serde", version: "1.0", ecosystem: "crates", purpose: "json" },
+    ];
+    expect(packagesForFile("requirements.txt", packages).map((item) => item.name)).toEqual(["fastapi"]);
+    expect(packagesForFile("service/pyproject.toml", packages).map((item) => item.name)).toEqual(["fastapi"]);
+    expect(packagesForFile("package.json", packages).map((item) => item.name)).toEqual(["vitest"]);
+    expect(packagesForFile("Cargo.toml", packages).map((item) => item.name)).toEqual(["serde"]);
+    expect(packagesForFile("CMakeLists.txt", packages)).toEqual([]);
+    expect(packagesForFile("src/main.py", packages)).toEqual([]);
   });
 });
