@@ -4,7 +4,7 @@ import { z, type ZodType } from "zod";
 import { ModelError, ValidationError } from "../errors/asp-error.ts";
 import type { LlmCallRecord } from "../schemas/llm-call.ts";
 import { sendWithRetries, type AttemptSenderDeps, type CallScope } from "./attempt-sender.ts";
-import { assistantTurnOf } from "./assistant-turn.ts";
+import { assistantTurnOf, textOf } from "./assistant-turn.ts";
 import { extractJson } from "./json-repair.ts";
 import { capabilitiesOf, type EffortLevel } from "./model-capabilities.ts";
 import { maxTokensFor } from "./output-budget.ts";
@@ -53,16 +53,13 @@ export interface StructuredContext {
 
 /**
  * How the data is asked for. `forced-tool`: tool_choice names the tool. `native-json`: the API's
- * structured-output format (output_config.format), for a model that refuses forced tool choice; the
- * reply is JSON text. `prompted-tool`: neither is accepted, so tool_choice auto and the system prompt
- * asks for the tool (docs/decisions/1063).
+ * structured-output format (output_config.format), for a model that refuses forced tool choice
+ * (every such model in the docs accepts the format); the reply is JSON text (docs/decisions/1063).
  */
-export type StructuredMode = "forced-tool" | "native-json" | "prompted-tool";
+export type StructuredMode = "forced-tool" | "native-json";
 
 export function structuredModeOf(model: string): StructuredMode {
-  const capabilities = capabilitiesOf(model);
-  if (capabilities.forcedToolChoice) return "forced-tool";
-  return capabilities.nativeStructuredOutput ? "native-json" : "prompted-tool";
+  return capabilitiesOf(model).forcedToolChoice ? "forced-tool" : "native-json";
 }
 
 const toolNamePattern = /^[a-zA-Z0-9_-]{1,64}$/;
@@ -113,7 +110,7 @@ export async function requestStructured<T>(context: StructuredContext, request: 
   const cache = context.promptCaching ?? true;
   // Built once: the system prompt, tools and earlier turns stay byte-identical across re-asks, as the
   // API's prefix check requires of everything before a thinking block (docs: preserved-thinking).
-  const system = systemBlocks(modeSystem(request.system, request.toolName, mode), cache);
+  const system = systemBlocks(request.system, cache);
   const shape = requestShape(mode, tool, request, context.effort);
   const messages: MessageParam[] = [firstUserMessage(request.prompt, request.cachedContext, cache)];
   const budget = Math.max(1, request.maxValidationAttempts ?? 3);
@@ -147,15 +144,11 @@ export async function requestStructured<T>(context: StructuredContext, request: 
 
 type ReplyOutcome<T> = { ok: true; value: T } | { ok: false; problem: string };
 
-/** The request fields that differ by mode; everything else is the same in every mode. */
+/** The request fields that differ by mode; the system prompt and the turns are the same in both. */
 function requestShape<T>(mode: StructuredMode, tool: Tool, request: StructuredRequest<T>, effort: EffortLevel | undefined): Partial<MessageCreateParamsNonStreaming> {
-  const effortConfig: OutputConfig = effort !== undefined ? { effort } : {};
+  const effortConfig: OutputConfig | undefined = effort !== undefined ? { effort } : undefined;
   if (mode === "native-json") return { output_config: { format: nativeOutputFormat(request.schema, request.toolName), ...effortConfig } };
-  return {
-    tools: [tool],
-    tool_choice: mode === "forced-tool" ? { type: "tool", name: request.toolName } : { type: "auto" },
-    ...(effort !== undefined ? { output_config: effortConfig } : {}),
-  };
+  return { tools: [tool], tool_choice: { type: "tool", name: request.toolName }, ...(effortConfig ? { output_config: effortConfig } : {}) };
 }
 
 function readReply<T>(message: Message, request: StructuredRequest<T>, mode: StructuredMode): ReplyOutcome<T> {
@@ -169,7 +162,7 @@ function readReply<T>(message: Message, request: StructuredRequest<T>, mode: Str
   if (toolUse && toolUse.type === "tool_use") {
     candidate = toolUse.input;
   } else {
-    const text = textOf(message);
+    const text = textOf(message.content);
     const extracted = extractJson(text);
     if (!extracted.ok) return { ok: false, problem: mode === "native-json" ? `the reply is not a JSON object: ${extracted.error}` : `no "${request.toolName}" tool call, and ${extracted.error}` };
     candidate = extracted.value;
@@ -188,16 +181,6 @@ export function describeIssues(error: z.ZodError): string {
     .join("; ");
 }
 
-function textOf(message: Message): string {
-  return message.content.map((block) => (block.type === "text" ? block.text : "")).join("");
-}
-
-/** Without forced tool choice or the native format, the instruction to call the tool has to be in the prompt. */
-function modeSystem(system: string, toolName: string, mode: StructuredMode): string {
-  if (mode !== "prompted-tool") return system;
-  return `${system}\n\nAnswer only by calling the tool "${toolName}" once with the complete result.`.trim();
-}
-
 /**
  * The turns that show the model its rejected reply and why. The reply goes back as the model sent
  * it, every block unchanged and in order (thinking and redacted_thinking included: the API rejects
@@ -209,14 +192,13 @@ function feedbackTurns(message: Message, toolName: string, mode: StructuredMode,
     mode === "native-json"
       ? `Your JSON answer is not valid: ${problem}. Answer again with the complete, corrected JSON object.`
       : `Your "${toolName}" input is not valid: ${problem}. Call "${toolName}" again with the complete, corrected input.`;
-  const assistant = assistantTurnOf(message);
-  // Cut while thinking: the unsigned block cannot go back, so the same conversation is asked again with more room.
-  if (assistant === "unsigned-thinking") return [];
+  const assistant = assistantTurnOf(message)?.message;
   const results: ContentBlockParam[] = [];
   for (const block of message.content) {
     if (block.type !== "tool_use") continue;
     results.push({ type: "tool_result", tool_use_id: block.id, is_error: true, content: block.name === toolName ? instruction : `Unknown tool "${block.name}".` });
   }
+  // Nothing that can go back (only blank text, or cut while thinking): the problem alone is said.
   if (assistant === undefined) return [{ role: "user", content: instruction }];
   if (results.length === 0) return [assistant, { role: "user", content: instruction }];
   return [assistant, { role: "user", content: results }];

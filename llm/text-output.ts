@@ -1,7 +1,7 @@
 import type { Message, MessageCreateParamsNonStreaming, MessageParam } from "@anthropic-ai/sdk/resources/messages";
 import { ModelError } from "../errors/asp-error.ts";
 import type { LlmCallRecord } from "../schemas/llm-call.ts";
-import { assistantTurnOf } from "./assistant-turn.ts";
+import { assistantTurnOf, textOf } from "./assistant-turn.ts";
 import { sendWithRetries, type AttemptSenderDeps, type CallScope } from "./attempt-sender.ts";
 import { withoutRepeatedOverlap } from "./continuation-overlap.ts";
 import { stripWrappingFence } from "./fence.ts";
@@ -48,6 +48,9 @@ export interface TextContext {
  * Asked of models that refuse a prefill. The seam is then as exact as the model makes it; a repeat of
  * the text's end is removed when stitching (llm/continuation-overlap.ts).
  */
+/** A reply that left nothing to continue from is asked again with more room, up to this multiple of the first limit. */
+const maximumTokenGrowth = 4;
+
 export const continueInstruction =
   "Your previous reply was cut off by the output limit. Continue exactly where it stopped: output only the remaining text, starting with the very next character. Do not repeat anything, do not add commentary, do not open a code fence.";
 
@@ -64,10 +67,10 @@ export async function requestText(context: TextContext, request: TextRequest): P
   const system = systemBlocks(request.system, cache);
   const first = firstUserMessage(request.prompt, request.cachedContext, cache);
   const maxContinuations = Math.max(0, request.maxContinuations ?? 4);
-  const maxTokens = maxTokensFor(context.model, context.maxTokens, context.thinkingTokens ?? 0);
   // The conversation of a model without prefill only grows: earlier turns are never rewritten,
   // since the API checks that nothing before a thinking block changed (docs: preserved-thinking).
   const conversation: MessageParam[] = [first];
+  let outputTokens = context.maxTokens;
   let stitched = "";
   let continuations = 0;
 
@@ -78,23 +81,33 @@ export async function requestText(context: TextContext, request: TextRequest): P
       stitched = stitched.trimEnd();
       messages = stitched !== "" ? [first, { role: "assistant", content: stitched }] : [first];
     }
-    const continuedByUserTurn = !prefillAllowed && conversation.length > 1;
+    // A model asked in a user turn may first repeat the end of what it wrote; a prefill continues the text itself.
+    const stitch = (piece: string) => (!prefillAllowed && conversation.length > 1 ? withoutRepeatedOverlap(stitched, piece) : piece);
     const params: MessageCreateParamsNonStreaming = {
       model: context.model,
-      max_tokens: maxTokens,
+      max_tokens: maxTokensFor(context.model, outputTokens, context.thinkingTokens ?? 0),
       ...(system ? { system } : {}),
       messages: [...messages],
       ...(context.effort !== undefined ? { output_config: { effort: context.effort } } : {}),
     };
     const message = await sendWithRetries(context.sender, context.scope, params);
-    const piece = textOf(message);
-    // A prefill continues the text itself; a model asked in a user turn may first repeat the end of it.
-    stitched += continuedByUserTurn ? withoutRepeatedOverlap(stitched, piece) : piece;
-    if (message.stop_reason !== "max_tokens") break;
-    if (!prefillAllowed && piece !== "") {
-      // The cut reply goes back whole and unchanged; a reply cut before any text is simply asked again.
+    if (message.stop_reason !== "max_tokens") {
+      stitched += stitch(textOf(message.content));
+      break;
+    }
+    if (prefillAllowed) {
+      stitched += textOf(message.content);
+    } else {
+      // The cut reply goes back whole and unchanged, and the text it holds is the text so far.
       const turn = assistantTurnOf(message);
-      if (turn !== undefined && turn !== "unsigned-thinking") conversation.push(turn, { role: "user", content: continueInstruction });
+      if (turn !== undefined && turn.text.trim() !== "") {
+        stitched += stitch(turn.text);
+        conversation.push(turn.message, { role: "user", content: continueInstruction });
+      } else {
+        // Nothing to continue from (cut while thinking, or only whitespace, which cannot be sent back):
+        // the same conversation is asked again with more room, and the model writes that part again.
+        outputTokens = Math.min(outputTokens * 2, context.maxTokens * maximumTokenGrowth);
+      }
     }
     if (continuations >= maxContinuations) {
       throw new ModelError(
@@ -114,10 +127,6 @@ export async function requestText(context: TextContext, request: TextRequest): P
     });
   }
   return { text, continuations };
-}
-
-function textOf(message: Message): string {
-  return message.content.map((block) => (block.type === "text" ? block.text : "")).join("");
 }
 
 function describe(request: TextRequest): string {
