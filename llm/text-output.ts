@@ -1,4 +1,4 @@
-import type { Message, MessageCreateParamsNonStreaming, MessageParam } from "@anthropic-ai/sdk/resources/messages";
+import type { MessageCreateParamsNonStreaming, MessageParam } from "@anthropic-ai/sdk/resources/messages";
 import { ModelError } from "../errors/asp-error.ts";
 import type { LlmCallRecord } from "../schemas/llm-call.ts";
 import { assistantTurnOf, textOf } from "./assistant-turn.ts";
