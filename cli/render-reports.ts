@@ -24,6 +24,9 @@ export function reviewMarkdown(title: string, review: Review): string {
 const usd = (value: number | null) => (value === null ? "—" : `$${value.toFixed(4)}`);
 const plain = (value: number | null) => (value === null ? "—" : String(Math.round(value)));
 
+/** Costs summed from default-price estimates say so wherever they are shown. */
+const estimatedMark = (totals: Postmortem["totals"]) => (totals.costEstimated ? " (estimated)" : "");
+
 export function postmortemMarkdown(postmortem: Postmortem): string {
   const planned = postmortem.plannedVersusActual;
   const lines = [
@@ -37,18 +40,18 @@ export function postmortemMarkdown(postmortem: Postmortem): string {
     "| measure | planned | actual |",
     "| --- | --- | --- |",
     `| tokens | ${plain(planned.tokens.planned)} | ${planned.tokens.actual} |`,
-    `| cost | ${usd(planned.costUsd.planned)} | ${usd(planned.costUsd.actual)} |`,
+    `| cost | ${usd(planned.costUsd.planned)} | ${usd(planned.costUsd.actual)}${estimatedMark(postmortem.totals)} |`,
     `| time (ms) | ${plain(planned.durationMs.planned)} | ${planned.durationMs.actual} |`,
     `| files | ${plain(planned.files.planned)} | ${planned.files.actual} |`,
     `| lines | ${plain(planned.lines.planned)} | ${planned.lines.actual} |`,
     "",
     "## Model usage",
     "",
-    `${postmortem.totals.calls} calls; input ${postmortem.totals.inputTokens}, output ${postmortem.totals.outputTokens}, cache write ${postmortem.totals.cacheWriteTokens}, cache read ${postmortem.totals.cacheReadTokens} tokens; ${usd(postmortem.totals.costUsd)}.`,
+    `${postmortem.totals.calls} calls; input ${postmortem.totals.inputTokens}, output ${postmortem.totals.outputTokens}, cache write ${postmortem.totals.cacheWriteTokens}, cache read ${postmortem.totals.cacheReadTokens} tokens; ${usd(postmortem.totals.costUsd)}${estimatedMark(postmortem.totals)}.${postmortem.totals.costEstimated ? " Estimated: some calls used a model without a price in llm/pricing.ts, billed here at the default price." : ""}`,
     "",
     "| agent | calls | cost |",
     "| --- | --- | --- |",
-    ...Object.entries(postmortem.costByAgent).map(([agent, totals]) => `| ${agent} | ${totals.calls} | ${usd(totals.costUsd)} |`),
+    ...Object.entries(postmortem.costByAgent).map(([agent, totals]) => `| ${agent} | ${totals.calls} | ${usd(totals.costUsd)}${estimatedMark(totals)} |`),
     "",
     "## Quality",
     "",

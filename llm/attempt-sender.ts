@@ -183,6 +183,8 @@ function successRecord(scope: CallScope, attempt: number, message: Message, late
     ok: true,
     stopReason: message.stop_reason ?? null,
     costUsd: cost.usd,
+    // A model without a price is billed at the default: the figure is an estimate, and says so.
+    ...(cost.priceKnown ? {} : { estimated: true }),
     latencyMs,
   };
 }

@@ -5,12 +5,13 @@ import { createSecretScrubber } from "../logging/secret-scrubber.ts";
 import type { LlmCallRecord } from "../schemas/llm-call.ts";
 import type { AttemptSenderDeps, BeforeCallInfo, CallScope } from "./attempt-sender.ts";
 import type { CallIdentity } from "./call-identity.ts";
-import { modelFor, type ModelConfig } from "./config.ts";
+import { effortFor, modelFor, type ModelConfig } from "./config.ts";
+import { effortToSend } from "./output-budget.ts";
 import { abortableSleep } from "./fleet-rate-limit/abortable-sleep.ts";
 import type { ModelRateLimiter } from "./fleet-rate-limit/types.ts";
-import { findPrice } from "./pricing.ts";
 import { requestStructured, type StructuredRequest, type StructuredResult } from "./structured-output.ts";
 import { requestText, type TextRequest, type TextResult } from "./text-output.ts";
+import { warnIfUnknownModel } from "./unknown-model.ts";
 
 export interface ModelClientDeps {
   /** A ready SDK client; built from the config (maxRetries 0) when absent. */
@@ -56,8 +57,6 @@ export function createModelClient(config: ModelConfig, deps: ModelClientDeps): M
     ...(deps.beforeCall ? { beforeCall: deps.beforeCall } : {}),
     ...(deps.rateLimiter ? { rateLimiter: deps.rateLimiter } : {}),
   };
-  const warnedModels = new Set<string>();
-
   const scopeFor = (identity: CallIdentity, model: string, purpose: LlmCallRecord["purpose"], onCall: ModelClientDeps["onCall"], calls: LlmCallRecord[], signal: AbortSignal | undefined): CallScope => ({
     identity,
     model,
@@ -80,12 +79,17 @@ export function createModelClient(config: ModelConfig, deps: ModelClientDeps): M
 
   const resolveModel = (agent: string, requested: string | undefined): string => {
     const model = requested ?? modelFor(config, agent);
-    if (!findPrice(model) && !warnedModels.has(model)) {
-      warnedModels.add(model);
-      deps.logger.warn({ model }, "model has no price in llm/pricing.ts; costs use the default price (see docs/pricing.md)");
-    }
+    warnIfUnknownModel(deps.logger, model);
     return model;
   };
+
+  /** What every call of an agent shares besides its request: the model's output budget and effort. */
+  const callSettings = (agent: string, model: string) => ({
+    model,
+    promptCaching: config.promptCaching,
+    thinkingTokens: config.thinkingTokens,
+    effort: effortToSend(model, effortFor(config, agent), deps.logger),
+  });
 
   return {
     modelFor: (agent) => modelFor(config, agent),
@@ -95,7 +99,7 @@ export function createModelClient(config: ModelConfig, deps: ModelClientDeps): M
       const calls: LlmCallRecord[] = [];
       const identity: CallIdentity = { agent: request.agent, runId: request.runId, round: request.round };
       const scope = scopeFor(identity, model, "structured", request.onCall, calls, signal);
-      const value = await requestStructured({ sender, scope, model, maxTokens: request.maxTokens ?? config.maxTokens.structured, promptCaching: config.promptCaching }, request);
+      const value = await requestStructured({ sender, scope, ...callSettings(request.agent, model), maxTokens: request.maxTokens ?? config.maxTokens.structured }, request);
       return { value, calls };
     },
 
@@ -104,7 +108,7 @@ export function createModelClient(config: ModelConfig, deps: ModelClientDeps): M
       const calls: LlmCallRecord[] = [];
       const identity: CallIdentity = { agent: request.agent, file: request.file, runId: request.runId, round: request.round };
       const scope = scopeFor(identity, model, "text", request.onCall, calls, signal);
-      const result = await requestText({ sender, scope, model, maxTokens: request.maxTokens ?? config.maxTokens.text, promptCaching: config.promptCaching }, request);
+      const result = await requestText({ sender, scope, ...callSettings(request.agent, model), maxTokens: request.maxTokens ?? config.maxTokens.text }, request);
       return { ...result, calls };
     },
   };

@@ -1,12 +1,20 @@
 import { z } from "zod";
 import { ConfigError } from "../errors/asp-error.ts";
+import { capabilitiesOf, effortLevels, type EffortLevel } from "./model-capabilities.ts";
 
 /**
- * Current and not deprecated in @anthropic-ai/sdk 1.12.0, and it accepts forced tool choice. It rejects
- * prefill, so cut files are continued by a user turn (docs/decisions/0306-default-model-claude-sonnet-4-6.md).
+ * The docs' current Sonnet (Sonnet 4.6 is legacy; docs/decisions/1060-default-model-claude-sonnet-5-5.md).
+ * It thinks by default, rejects prefill and forced tool choice: structured calls use the native
+ * structured-output format, cut files are continued by a user turn.
  */
-export const defaultModel = "claude-sonnet-4-6";
+export const defaultModel = "claude-sonnet-5-5";
 const agentModelPrefix = "ASP_MODEL_";
+const agentEffortPrefix = "ASP_LLM_EFFORT_";
+
+/** An effort level, or `default`: send none, so the model's own default applies (docs: build-with-claude/effort). */
+const effortSettings = [...effortLevels, "default"] as const;
+export type EffortSetting = (typeof effortSettings)[number];
+const effortSchema = z.string().trim().toLowerCase().pipe(z.enum(effortSettings));
 
 const positiveInteger = z.coerce.number().int().positive();
 const booleanText = z
@@ -28,6 +36,15 @@ export const modelConfigSchema = z.object({
   maxAttempts: positiveInteger.max(20),
   timeoutMs: positiveInteger,
   maxTokens: z.object({ structured: positiveInteger, text: positiveInteger }),
+  /** output_config.effort for every agent, unless the agent has its own; undefined sends none. */
+  effort: z.enum(effortSettings).optional(),
+  /** Per-agent effort, keyed by agent name in kebab case. */
+  agentEfforts: z.record(z.string(), z.enum(effortSettings)),
+  /**
+   * Added to max_tokens for a model that thinks by default: thinking counts toward max_tokens, so
+   * without it the thinking eats the output the caller asked for (docs/decisions/1062).
+   */
+  thinkingTokens: z.number().int().nonnegative(),
   retry: z.object({ baseDelayMs: z.number().int().nonnegative(), maxDelayMs: z.number().int().nonnegative() }),
 });
 export type ModelConfig = Readonly<z.infer<typeof modelConfigSchema>>;
@@ -43,6 +60,8 @@ const variables = {
   timeoutMs: { name: "ASP_LLM_TIMEOUT_MS", schema: positiveInteger, fallback: 120_000 },
   structuredMaxTokens: { name: "ASP_LLM_MAX_TOKENS_STRUCTURED", schema: positiveInteger, fallback: 8_192 },
   textMaxTokens: { name: "ASP_LLM_MAX_TOKENS_TEXT", schema: positiveInteger, fallback: 16_384 },
+  effort: { name: "ASP_LLM_EFFORT", schema: effortSchema },
+  thinkingTokens: { name: "ASP_LLM_THINKING_TOKENS", schema: z.coerce.number().int().nonnegative(), fallback: 16_384 },
   retryBaseDelayMs: { name: "ASP_LLM_RETRY_BASE_MS", schema: z.coerce.number().int().nonnegative(), fallback: 500 },
   retryMaxDelayMs: { name: "ASP_LLM_RETRY_MAX_MS", schema: z.coerce.number().int().nonnegative(), fallback: 8_000 },
 } as const;
@@ -78,8 +97,14 @@ export function readModelConfig(env: Record<string, string | undefined>): ModelC
     maxAttempts: read("maxAttempts"),
     timeoutMs: read("timeoutMs"),
     maxTokens: { structured: read("structuredMaxTokens"), text: read("textMaxTokens") },
+    effort: read("effort"),
+    agentEfforts: {} as Record<string, EffortSetting>,
+    thinkingTokens: read("thinkingTokens"),
     retry: { baseDelayMs: read("retryBaseDelayMs"), maxDelayMs: read("retryMaxDelayMs") },
   };
+  const effortVariables = readAgentEfforts(env, problems);
+  for (const [agent, { setting }] of Object.entries(effortVariables)) config.agentEfforts[agent] = setting;
+  if (problems.length === 0) checkEffortsAgainstModels(config, effortVariables, problems);
   if (problems.length > 0) {
     throw new ConfigError(`Invalid model configuration: ${problems.join(", ")}`, { details: { variables: problems.map((problem) => problem.split(":")[0]) } });
   }
@@ -112,6 +137,55 @@ function readAgentModels(env: Record<string, string | undefined>, problems: stri
     models[agent] = value.trim();
   }
   return models;
+}
+
+function readAgentEfforts(env: Record<string, string | undefined>, problems: string[]): Record<string, { setting: EffortSetting; variable: string }> {
+  const efforts: Record<string, { setting: EffortSetting; variable: string }> = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (!name.startsWith(agentEffortPrefix) || value === undefined) continue;
+    const agent = agentKey(name.slice(agentEffortPrefix.length));
+    if (agent === "") continue;
+    const parsed = effortSchema.safeParse(value);
+    if (!parsed.success) {
+      problems.push(`${name}: must be one of ${effortSettings.join(", ")} (got "${value}")`);
+      continue;
+    }
+    efforts[agent] = { setting: parsed.data, variable: name };
+  }
+  return efforts;
+}
+
+/**
+ * Every agent's effort against the model it will call, so a level the model rejects with a 400
+ * is a config error at start instead of a failed run (a call with another model named in the
+ * request is checked when it is sent).
+ */
+function checkEffortsAgainstModels(
+  config: { model: string | undefined; agentModels: Record<string, string>; effort: EffortSetting | undefined; agentEfforts: Record<string, EffortSetting> },
+  effortVariables: Record<string, { variable: string }>,
+  problems: string[],
+): void {
+  const checked: Array<{ agent: string | undefined; model: string; setting: EffortSetting | undefined }> = [
+    { agent: undefined, model: config.model ?? defaultModel, setting: config.effort },
+  ];
+  for (const agent of new Set([...Object.keys(config.agentModels), ...Object.keys(config.agentEfforts)])) {
+    checked.push({ agent, model: config.agentModels[agent] ?? config.model ?? defaultModel, setting: config.agentEfforts[agent] ?? config.effort });
+  }
+  for (const { agent, model, setting } of checked) {
+    if (setting === undefined || setting === "default") continue;
+    const accepted = capabilitiesOf(model).effortLevels;
+    if (accepted.includes(setting)) continue;
+    const variable = agent !== undefined && effortVariables[agent] ? effortVariables[agent].variable : "ASP_LLM_EFFORT";
+    const escape = agent !== undefined && !effortVariables[agent] ? ` (set ${agentEffortPrefix}${agent.toUpperCase().replace(/-/g, "_")}=default to send none for this agent)` : "";
+    const takes = accepted.length === 0 ? "takes no effort" : `takes ${accepted.join(", ")}`;
+    problems.push(`${variable}: "${setting}" is not accepted by ${model}, which ${takes}${agent !== undefined ? ` (agent ${agent})` : ""}${escape}`);
+  }
+}
+
+/** The effort an agent's calls send, or undefined for none (the model's default applies). */
+export function effortFor(config: ModelConfig, agent: string): EffortLevel | undefined {
+  const setting = config.agentEfforts[agentKey(agent)] ?? config.effort;
+  return setting === undefined || setting === "default" ? undefined : setting;
 }
 
 /** "FILE_WRITER", "file_writer" and "file-writer" all name the same agent. */

@@ -1,13 +1,14 @@
 export { createModelClient, type CallOptions, type ModelClient, type ModelClientDeps } from "./client.ts";
-export { agentKey, defaultModel, modelConfigSchema, modelFor, readModelConfig, type ModelConfig } from "./config.ts";
+export { agentKey, defaultModel, effortFor, modelConfigSchema, modelFor, readModelConfig, type EffortSetting, type ModelConfig } from "./config.ts";
 export type { BeforeCallInfo } from "./attempt-sender.ts";
 export type { StructuredRequest, StructuredResult } from "./structured-output.ts";
-export { describeIssues, toolInputSchema } from "./structured-output.ts";
+export { describeIssues, nativeOutputFormat, structuredModeOf, toolInputSchema, type StructuredMode } from "./structured-output.ts";
+export { maxTokensFor } from "./output-budget.ts";
 export type { TextRequest, TextResult } from "./text-output.ts";
 export { stripWrappingFence } from "./fence.ts";
 export { extractJson, removeTrailingCommas, type JsonExtraction } from "./json-repair.ts";
 export { costOf, defaultPrice, findPrice, priceTable, type Cost, type ModelPrice, type PriceEntry, type TokenUsage } from "./pricing.ts";
-export { capabilitiesOf, type ModelCapabilities } from "./model-capabilities.ts";
+export { capabilitiesOf, effortLevels, type EffortLevel, type ModelCapabilities } from "./model-capabilities.ts";
 export { defaultOverlapLimits, repeatedOverlapLength, withoutRepeatedOverlap, type OverlapLimits } from "./continuation-overlap.ts";
 export { backoffDelay, classifyFailure, type AttemptFailure } from "./retry-policy.ts";
 export { identityHeaders, type CallIdentity } from "./call-identity.ts";

@@ -1,8 +1,9 @@
 /**
  * What a model accepts on the wire. Claude 4.6+ and every 5.x model reject a final
- * assistant message (prefill) with a 400, and Sonnet 5.5, Opus 5.5 and Fable 5.1
- * reject a forced tool_choice. The layer picks its request shape from here instead
- * of failing on newer models (see docs/decisions/0302-model-capabilities.md).
+ * assistant message (prefill) with a 400, and Sonnet 5.5, Opus 5.5, Fable 5.1/5.2 and
+ * Mythos 5.1/5.2 reject a forced tool_choice. The layer picks its request shape from here
+ * instead of failing on newer models (see docs/decisions/0302-model-capabilities.md and
+ * 1061). llm/models-from-docs.json is the docs' list these patterns are checked against.
  */
 export interface ModelCapabilities {
   /** A trailing assistant message continues that text (used to resume a max_tokens cut byte-exactly). */
@@ -22,6 +23,8 @@ export interface ModelCapabilities {
   nativeStructuredOutput: boolean;
   /** The output_config.effort values the model accepts; empty when it takes no effort at all. */
   effortLevels: readonly EffortLevel[];
+  /** The largest max_tokens the model accepts (thinking included); undefined for an id not in the docs. */
+  maxOutputTokens: number | undefined;
 }
 
 export const effortLevels = ["low", "medium", "high", "xhigh", "max"] as const;
@@ -34,7 +37,21 @@ const prefillFamilies = [
 ];
 
 /** Models known to reject forced tool choice. */
-const noForcedToolFamilies = [/^claude-sonnet-5-5/, /^claude-opus-5-5/, /^claude-fable-5-1/, /^claude-mythos-5-1/];
+const noForcedToolFamilies = [/^claude-sonnet-5-5/, /^claude-opus-5-5/, /^claude-(fable|mythos)-5-[12]/];
+
+/** Max output per family, first match wins (docs: the model overview and each model page, read 2026-12-01). */
+const maxOutputFamilies: { pattern: RegExp; tokens: number }[] = [
+  { pattern: /^claude-(fable|mythos|opus|sonnet|haiku)-5/, tokens: 128_000 },
+  { pattern: /^claude-mythos-preview/, tokens: 128_000 },
+  { pattern: /^claude-opus-4-[678]/, tokens: 128_000 },
+  { pattern: /^claude-sonnet-4-6/, tokens: 128_000 },
+  { pattern: /^claude-(opus|sonnet|haiku)-4-5/, tokens: 64_000 },
+  { pattern: /^claude-opus-4(-[01])?(-\d{8}.*|-latest|-v\d.*|[@:[].*)?$/, tokens: 32_000 },
+  { pattern: /^claude-sonnet-4(-0)?(-\d{8}.*|-latest|-v\d.*|[@:[].*)?$/, tokens: 64_000 },
+  { pattern: /^claude-3-7-sonnet/, tokens: 64_000 },
+  { pattern: /^claude-3-5-haiku/, tokens: 8_192 },
+  { pattern: /^claude-3-haiku/, tokens: 4_096 },
+];
 
 /**
  * Thinking by model family, first match wins (docs: build-with-claude/thinking-troubleshooting, the
@@ -77,6 +94,7 @@ export function capabilitiesOf(model: string): ModelCapabilities {
     nativeStructuredOutput: !noNativeStructuredOutputFamilies.some((pattern) => pattern.test(id)),
     // Newer and unknown ids take every level.
     effortLevels: effortFamilies.find((family) => family.pattern.test(id))?.levels ?? effortLevels,
+    maxOutputTokens: maxOutputFamilies.find((family) => family.pattern.test(id))?.tokens,
   };
 }
 

@@ -1,6 +1,7 @@
 /**
- * USD per million tokens for Claude models, matched by model id prefix. Sources and
- * the date of the table are in docs/pricing.md; update both together.
+ * USD per million tokens for Claude models, matched by model id prefix. The docs' figures, with
+ * their date, are in llm/models-from-docs.json (tests/llm/model-tables.test.ts holds this table to
+ * them); docs/pricing.md explains the table. Update all three together.
  */
 export interface ModelPrice {
   input: number;
@@ -29,7 +30,7 @@ export interface TokenUsage {
 
 export interface Cost {
   usd: number;
-  /** False when the model is not in the table and the default price was used. */
+  /** False when the model is not in the table and the default price was used: the cost is an estimate. */
   priceKnown: boolean;
   /** The table entry used, or "default". */
   pricedAs: string;
@@ -44,6 +45,8 @@ const price = (input: number, output: number, cacheWrite: number, cacheWriteOneH
 });
 
 export const priceTable: readonly PriceEntry[] = [
+  { prefix: "claude-fable-5-2", ...price(8, 40, 10, 16, 0.2) },
+  { prefix: "claude-mythos-5-2", ...price(8, 40, 10, 16, 0.2) },
   { prefix: "claude-fable-5-1", ...price(10, 50, 12.5, 20, 0.25) },
   { prefix: "claude-mythos-5-1", ...price(10, 50, 12.5, 20, 0.25) },
   { prefix: "claude-fable-5", ...price(10, 50, 12.5, 20, 1) },

@@ -1,10 +1,13 @@
-import type { ContentBlockParam, Message, MessageCreateParamsNonStreaming, MessageParam, Tool } from "@anthropic-ai/sdk/resources/messages";
+import { transformJSONSchema } from "@anthropic-ai/sdk/lib/transform-json-schema";
+import type { ContentBlockParam, JSONOutputFormat, Message, MessageCreateParamsNonStreaming, MessageParam, OutputConfig, Tool } from "@anthropic-ai/sdk/resources/messages";
 import { z, type ZodType } from "zod";
 import { ModelError, ValidationError } from "../errors/asp-error.ts";
 import type { LlmCallRecord } from "../schemas/llm-call.ts";
 import { sendWithRetries, type AttemptSenderDeps, type CallScope } from "./attempt-sender.ts";
+import { assistantTurnOf, textOf } from "./assistant-turn.ts";
 import { extractJson } from "./json-repair.ts";
-import { capabilitiesOf } from "./model-capabilities.ts";
+import { capabilitiesOf, type EffortLevel } from "./model-capabilities.ts";
+import { maxTokensFor } from "./output-budget.ts";
 import { firstUserMessage, systemBlocks } from "./prompt-blocks.ts";
 
 export interface StructuredRequest<T> {
@@ -39,9 +42,24 @@ export interface StructuredContext {
   sender: AttemptSenderDeps;
   scope: CallScope;
   model: string;
+  /** The output the caller asked for; a model that thinks by default gets `thinkingTokens` on top. */
   maxTokens: number;
   /** Mark the system prompt and shared context for prompt caching (default true). */
   promptCaching?: boolean;
+  /** output_config.effort, already checked against the model. */
+  effort?: EffortLevel | undefined;
+  thinkingTokens?: number;
+}
+
+/**
+ * How the data is asked for. `forced-tool`: tool_choice names the tool. `native-json`: the API's
+ * structured-output format (output_config.format), for a model that refuses forced tool choice
+ * (every such model in the docs accepts the format); the reply is JSON text (docs/decisions/1063).
+ */
+export type StructuredMode = "forced-tool" | "native-json";
+
+export function structuredModeOf(model: string): StructuredMode {
+  return capabilitiesOf(model).forcedToolChoice ? "forced-tool" : "native-json";
 }
 
 const toolNamePattern = /^[a-zA-Z0-9_-]{1,64}$/;
@@ -65,46 +83,58 @@ export function toolInputSchema(schema: ZodType, toolName: string): Tool.InputSc
 }
 
 /**
- * Asks for data through a tool call, validates it with zod and re-asks with the errors
- * when it does not fit. A reply that put the JSON in text instead is recovered with
- * json-repair, then validated the same way.
+ * The native structured-output format: the same JSON Schema, made strict the way the SDK's own
+ * zodOutputFormat does (objects closed, constraints the API does not enforce moved into descriptions).
+ * zod still checks every constraint on the reply.
+ */
+export function nativeOutputFormat(schema: ZodType, name: string): JSONOutputFormat {
+  return { type: "json_schema", schema: transformJSONSchema(toolInputSchema(schema, name)) };
+}
+
+/**
+ * Asks for data through a tool call (or, for a model that refuses forced tool choice, the native
+ * structured-output format), validates it with zod and re-asks with the errors when it does not
+ * fit. A reply that put the JSON in text instead is recovered with json-repair, then validated the
+ * same way. Re-asks append the model's turn exactly as it came, thinking blocks included.
  */
 export async function requestStructured<T>(context: StructuredContext, request: StructuredRequest<T>): Promise<T> {
   if (!toolNamePattern.test(request.toolName)) {
     throw new ValidationError(`toolName "${request.toolName}" must match ${toolNamePattern} (the API's rule for tool names)`);
   }
+  const mode = structuredModeOf(context.model);
   const tool: Tool = {
     name: request.toolName,
     description: request.toolDescription ?? `Record the result. Call this tool exactly once with the complete result.`,
     input_schema: toolInputSchema(request.schema, request.toolName),
   };
-  const forced = capabilitiesOf(context.model).forcedToolChoice;
   const cache = context.promptCaching ?? true;
-  const system = systemBlocks(forcedSystem(request.system, request.toolName, forced), cache);
+  // Built once: the system prompt, tools and earlier turns stay byte-identical across re-asks, as the
+  // API's prefix check requires of everything before a thinking block (docs: preserved-thinking).
+  const system = systemBlocks(request.system, cache);
+  const shape = requestShape(mode, tool, request, context.effort);
   const messages: MessageParam[] = [firstUserMessage(request.prompt, request.cachedContext, cache)];
   const budget = Math.max(1, request.maxValidationAttempts ?? 3);
-  let maxTokens = context.maxTokens;
+  let outputTokens = context.maxTokens;
   let lastProblem = "no reply yet";
 
   for (let reply = 1; reply <= budget; reply += 1) {
     const params: MessageCreateParamsNonStreaming = {
       model: context.model,
-      max_tokens: maxTokens,
+      max_tokens: maxTokensFor(context.model, outputTokens, context.thinkingTokens ?? 0),
       ...(system ? { system } : {}),
       messages: [...messages],
-      tools: [tool],
-      tool_choice: forced ? { type: "tool", name: request.toolName } : { type: "auto" },
+      ...shape,
     };
     const message = await sendWithRetries(context.sender, context.scope, params);
-    const outcome = readReply(message, request);
+    const outcome = readReply(message, request, mode);
     if (outcome.ok) return outcome.value;
     lastProblem = outcome.problem;
     context.sender.logger.info(
-      { agent: request.agent, reply, stopReason: message.stop_reason, problem: outcome.problem.slice(0, 300) },
+      { agent: request.agent, reply, mode, stopReason: message.stop_reason, problem: outcome.problem.slice(0, 300) },
       "structured reply rejected, asking again",
     );
-    if (message.stop_reason === "max_tokens") maxTokens = Math.min(maxTokens * 2, context.maxTokens * maximumTokenGrowth);
-    messages.push(...feedbackTurns(message, request.toolName, outcome.problem));
+    if (message.stop_reason === "max_tokens") outputTokens = Math.min(outputTokens * 2, context.maxTokens * maximumTokenGrowth);
+    messages.push(...feedbackTurns(message, request.toolName, mode, outcome.problem));
   }
   throw new ModelError(
     `Agent "${request.agent}" got no valid "${request.toolName}" result after ${budget} repl${budget === 1 ? "y" : "ies"}. Last problem: ${lastProblem}`,
@@ -114,19 +144,27 @@ export async function requestStructured<T>(context: StructuredContext, request: 
 
 type ReplyOutcome<T> = { ok: true; value: T } | { ok: false; problem: string };
 
-function readReply<T>(message: Message, request: StructuredRequest<T>): ReplyOutcome<T> {
+/** The request fields that differ by mode; the system prompt and the turns are the same in both. */
+function requestShape<T>(mode: StructuredMode, tool: Tool, request: StructuredRequest<T>, effort: EffortLevel | undefined): Partial<MessageCreateParamsNonStreaming> {
+  const effortConfig: OutputConfig | undefined = effort !== undefined ? { effort } : undefined;
+  if (mode === "native-json") return { output_config: { format: nativeOutputFormat(request.schema, request.toolName), ...effortConfig } };
+  return { tools: [tool], tool_choice: { type: "tool", name: request.toolName }, ...(effortConfig ? { output_config: effortConfig } : {}) };
+}
+
+function readReply<T>(message: Message, request: StructuredRequest<T>, mode: StructuredMode): ReplyOutcome<T> {
   const toolUse = message.content.find((block) => block.type === "tool_use" && block.name === request.toolName);
   if (message.stop_reason === "max_tokens") {
     // A cut reply is never trusted, even when repair makes it parse: a closed-off array silently loses items.
-    return { ok: false, problem: "the reply was cut off by max_tokens before the tool input was complete" };
+    return { ok: false, problem: `the reply was cut off by max_tokens before the ${mode === "native-json" ? "JSON" : "tool input"} was complete` };
   }
+  if (message.stop_reason === "refusal") return { ok: false, problem: "the model declined to answer (stop_reason refusal)" };
   let candidate: unknown;
   if (toolUse && toolUse.type === "tool_use") {
     candidate = toolUse.input;
   } else {
-    const text = textOf(message);
+    const text = textOf(message.content);
     const extracted = extractJson(text);
-    if (!extracted.ok) return { ok: false, problem: `no "${request.toolName}" tool call, and ${extracted.error}` };
+    if (!extracted.ok) return { ok: false, problem: mode === "native-json" ? `the reply is not a JSON object: ${extracted.error}` : `no "${request.toolName}" tool call, and ${extracted.error}` };
     candidate = extracted.value;
   }
   const parsed = request.schema.safeParse(candidate);
@@ -143,32 +181,25 @@ export function describeIssues(error: z.ZodError): string {
     .join("; ");
 }
 
-function textOf(message: Message): string {
-  return message.content.map((block) => (block.type === "text" ? block.text : "")).join("");
-}
-
-/** Without forced tool choice, the instruction to call the tool has to be in the prompt. */
-function forcedSystem(system: string, toolName: string, forced: boolean): string {
-  if (forced) return system;
-  return `${system}\n\nAnswer only by calling the tool "${toolName}" once with the complete result.`.trim();
-}
-
 /**
- * The turns that show the model its rejected reply and why: a tool_result with is_error
- * for a tool call (the API requires every tool_use to be answered), a plain user message otherwise.
+ * The turns that show the model its rejected reply and why. The reply goes back as the model sent
+ * it, every block unchanged and in order (thinking and redacted_thinking included: the API rejects
+ * a tool-use turn without them, and any edited block); then a tool_result with is_error for each
+ * tool call (the API requires every tool_use to be answered), or a plain user message.
  */
-function feedbackTurns(message: Message, toolName: string, problem: string): MessageParam[] {
-  const instruction = `Your "${toolName}" input is not valid: ${problem}. Call "${toolName}" again with the complete, corrected input.`;
-  const assistant: ContentBlockParam[] = [];
+function feedbackTurns(message: Message, toolName: string, mode: StructuredMode, problem: string): MessageParam[] {
+  const instruction =
+    mode === "native-json"
+      ? `Your JSON answer is not valid: ${problem}. Answer again with the complete, corrected JSON object.`
+      : `Your "${toolName}" input is not valid: ${problem}. Call "${toolName}" again with the complete, corrected input.`;
+  const assistant = assistantTurnOf(message)?.message;
   const results: ContentBlockParam[] = [];
   for (const block of message.content) {
-    if (block.type === "text" && block.text.trim() !== "") assistant.push({ type: "text", text: block.text });
-    if (block.type === "tool_use") {
-      assistant.push({ type: "tool_use", id: block.id, name: block.name, input: block.input });
-      results.push({ type: "tool_result", tool_use_id: block.id, is_error: true, content: block.name === toolName ? instruction : `Unknown tool "${block.name}".` });
-    }
+    if (block.type !== "tool_use") continue;
+    results.push({ type: "tool_result", tool_use_id: block.id, is_error: true, content: block.name === toolName ? instruction : `Unknown tool "${block.name}".` });
   }
-  if (assistant.length === 0) return [{ role: "user", content: instruction }];
-  if (results.length === 0) return [{ role: "assistant", content: assistant }, { role: "user", content: instruction }];
-  return [{ role: "assistant", content: assistant }, { role: "user", content: results }];
+  // Nothing that can go back (only blank text, or cut while thinking): the problem alone is said.
+  if (assistant === undefined) return [{ role: "user", content: instruction }];
+  if (results.length === 0) return [assistant, { role: "user", content: instruction }];
+  return [assistant, { role: "user", content: results }];
 }

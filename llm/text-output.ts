@@ -1,10 +1,12 @@
-import type { Message, MessageCreateParamsNonStreaming, MessageParam } from "@anthropic-ai/sdk/resources/messages";
+import type { MessageCreateParamsNonStreaming, MessageParam } from "@anthropic-ai/sdk/resources/messages";
 import { ModelError } from "../errors/asp-error.ts";
 import type { LlmCallRecord } from "../schemas/llm-call.ts";
+import { assistantTurnOf, textOf } from "./assistant-turn.ts";
 import { sendWithRetries, type AttemptSenderDeps, type CallScope } from "./attempt-sender.ts";
 import { withoutRepeatedOverlap } from "./continuation-overlap.ts";
 import { stripWrappingFence } from "./fence.ts";
-import { capabilitiesOf } from "./model-capabilities.ts";
+import { capabilitiesOf, type EffortLevel } from "./model-capabilities.ts";
+import { maxTokensFor } from "./output-budget.ts";
 import { firstUserMessage, systemBlocks } from "./prompt-blocks.ts";
 
 export interface TextRequest {
@@ -35,24 +37,31 @@ export interface TextContext {
   sender: AttemptSenderDeps;
   scope: CallScope;
   model: string;
+  /** The output the caller asked for; a model that thinks by default gets `thinkingTokens` on top. */
   maxTokens: number;
   /** Mark the system prompt and shared context for prompt caching (default true). */
   promptCaching?: boolean;
+  /** output_config.effort, already checked against the model. */
+  effort?: EffortLevel | undefined;
+  thinkingTokens?: number;
 }
 
 /**
  * Asked of models that refuse a prefill. The seam is then as exact as the model makes it; a repeat of
  * the text's end is removed when stitching (llm/continuation-overlap.ts).
  */
+/** A reply that left nothing to continue from is asked again with more room, up to this multiple of the first limit. */
+const maximumTokenGrowth = 4;
+
 export const continueInstruction =
   "Your previous reply was cut off by the output limit. Continue exactly where it stopped: output only the remaining text, starting with the very next character. Do not repeat anything, do not add commentary, do not open a code fence.";
 
 /**
  * Raw text, never JSON: the reply's bytes are the file's bytes. A max_tokens cut is
  * continued by sending the text so far as the assistant's prefill, or, for a model that
- * rejects prefill, as an assistant turn followed by a user turn asking to continue (a
- * repeated overlap at the seam is then removed). The pieces are stitched before one
- * wrapping fence is stripped from the whole.
+ * rejects prefill, by appending each cut reply as it came (thinking blocks included) and a
+ * user turn asking to continue (a repeated overlap at the seam is then removed). The pieces
+ * are stitched before one wrapping fence is stripped from the whole.
  */
 export async function requestText(context: TextContext, request: TextRequest): Promise<{ text: string; continuations: number }> {
   const prefillAllowed = capabilitiesOf(context.model).assistantPrefill;
@@ -60,34 +69,48 @@ export async function requestText(context: TextContext, request: TextRequest): P
   const system = systemBlocks(request.system, cache);
   const first = firstUserMessage(request.prompt, request.cachedContext, cache);
   const maxContinuations = Math.max(0, request.maxContinuations ?? 4);
+  // The conversation of a model without prefill only grows: earlier turns are never rewritten,
+  // since the API checks that nothing before a thinking block changed (docs: preserved-thinking).
+  const conversation: MessageParam[] = [first];
+  let outputTokens = context.maxTokens;
   let stitched = "";
   let continuations = 0;
 
   for (;;) {
-    const messages: MessageParam[] = [first];
-    let continuedByUserTurn = false;
-    if (continuations > 0) {
-      if (prefillAllowed) {
-        // The API rejects a final assistant turn ending in whitespace; the model writes that whitespace again.
-        stitched = stitched.trimEnd();
-        if (stitched !== "") messages.push({ role: "assistant", content: stitched });
-      } else if (stitched !== "") {
-        // Not the final turn, so its trailing whitespace is allowed and kept; an empty turn would be rejected.
-        messages.push({ role: "assistant", content: stitched }, { role: "user", content: continueInstruction });
-        continuedByUserTurn = true;
-      }
+    let messages = conversation;
+    if (prefillAllowed && continuations > 0) {
+      // The API rejects a final assistant turn ending in whitespace; the model writes that whitespace again.
+      stitched = stitched.trimEnd();
+      messages = stitched !== "" ? [first, { role: "assistant", content: stitched }] : [first];
     }
+    // A model asked in a user turn may first repeat the end of what it wrote; a prefill continues the text itself.
+    const stitch = (piece: string) => (!prefillAllowed && conversation.length > 1 ? withoutRepeatedOverlap(stitched, piece) : piece);
     const params: MessageCreateParamsNonStreaming = {
       model: context.model,
-      max_tokens: context.maxTokens,
+      max_tokens: maxTokensFor(context.model, outputTokens, context.thinkingTokens ?? 0),
       ...(system ? { system } : {}),
-      messages,
+      messages: [...messages],
+      ...(context.effort !== undefined ? { output_config: { effort: context.effort } } : {}),
     };
     const message = await sendWithRetries(context.sender, context.scope, params);
-    const piece = textOf(message);
-    // A prefill continues the text itself; a model asked in a user turn may first repeat the end of it.
-    stitched += continuedByUserTurn ? withoutRepeatedOverlap(stitched, piece) : piece;
-    if (message.stop_reason !== "max_tokens") break;
+    if (message.stop_reason !== "max_tokens") {
+      stitched += stitch(textOf(message.content));
+      break;
+    }
+    if (prefillAllowed) {
+      stitched += textOf(message.content);
+    } else {
+      // The cut reply goes back whole and unchanged, and the text it holds is the text so far.
+      const turn = assistantTurnOf(message);
+      if (turn !== undefined && turn.text.trim() !== "") {
+        stitched += stitch(turn.text);
+        conversation.push(turn.message, { role: "user", content: continueInstruction });
+      } else {
+        // Nothing to continue from (cut while thinking, or only whitespace, which cannot be sent back):
+        // the same conversation is asked again with more room, and the model writes that part again.
+        outputTokens = Math.min(outputTokens * 2, context.maxTokens * maximumTokenGrowth);
+      }
+    }
     if (continuations >= maxContinuations) {
       throw new ModelError(
         `Output for ${describe(request)} was still cut off by max_tokens after ${continuations} continuation(s)`,
@@ -106,10 +129,6 @@ export async function requestText(context: TextContext, request: TextRequest): P
     });
   }
   return { text, continuations };
-}
-
-function textOf(message: Message): string {
-  return message.content.map((block) => (block.type === "text" ? block.text : "")).join("");
 }
 
 function describe(request: TextRequest): string {

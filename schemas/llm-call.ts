@@ -15,6 +15,8 @@ export const llmCallSchema = z.object({
   cacheWriteTokens: z.number().int().nonnegative(),
   cacheReadTokens: z.number().int().nonnegative(),
   costUsd: z.number().nonnegative(),
+  /** True when the model has no price in llm/pricing.ts and costUsd is the default-price estimate. */
+  estimated: z.boolean().optional(),
   latencyMs: z.number().nonnegative(),
   streaming: z.boolean(),
   file: z.string().optional(),

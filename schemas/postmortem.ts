@@ -29,6 +29,8 @@ const usageTotalsSchema = z.object({
   cacheWriteTokens: z.number().int().nonnegative(),
   cacheReadTokens: z.number().int().nonnegative(),
   costUsd: z.number().nonnegative(),
+  /** Present (true) when a call's model had no price, so costUsd holds default-price estimates. */
+  costEstimated: z.literal(true).optional(),
 });
 export type UsageTotals = z.infer<typeof usageTotalsSchema>;
 

@@ -13,6 +13,8 @@ function addCall(totals: UsageTotals, data: Record<string, unknown>): void {
   totals.cacheWriteTokens += Number(data.cacheWriteTokens ?? 0);
   totals.cacheReadTokens += Number(data.cacheReadTokens ?? 0);
   totals.costUsd += Number(data.costUsd ?? 0);
+  // One call priced at the default (a model llm/pricing.ts does not know) makes the sum an estimate.
+  if (data.estimated === true) totals.costEstimated = true;
 }
 
 export function totalTokens(totals: UsageTotals): number {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { computeMetrics, defectLog, phaseYields, roundOfJob } from "../../agents/postmortem/metrics.ts";
+import { postmortemMarkdown } from "../../cli/render-reports.ts";
+import { postmortemSchema } from "../../schemas/postmortem.ts";
 import type { AspEvent } from "../../schemas/event.ts";
 
 let sequence = 0;
@@ -54,5 +56,18 @@ describe("postmortem figures", () => {
     expect(yields["design-review"]).toBe(1);
     expect(yields.test).toBe(1);
     expect(yields.process).toBeCloseTo(2 / 3);
+  });
+
+  it("marks the costs as estimated when any call was priced at the default, and only those totals", () => {
+    const estimated = event("llm.call", "design", { inputTokens: 1, outputTokens: 1, cacheWriteTokens: 0, cacheReadTokens: 0, costUsd: 0.5, estimated: true }, "r1-design-r1");
+    const metrics = computeMetrics({ runId: "r1", outcome: "passed", events: [...events, estimated], now: Date.parse(events[0]!.time) });
+    expect(metrics.totals.costEstimated).toBe(true);
+    expect(metrics.costByAgent["design"]!.costEstimated).toBe(true);
+    expect(metrics.costByAgent["planning"]).not.toHaveProperty("costEstimated");
+    expect(computeMetrics({ runId: "r1", outcome: "passed", events, now: 0 }).totals).not.toHaveProperty("costEstimated");
+    const report = postmortemMarkdown(postmortemSchema.parse({ ...metrics, proposal: null }));
+    expect(report).toContain("| design | 1 | $0.5000 (estimated) |");
+    expect(report).toContain("Estimated: some calls used a model without a price");
+    expect(postmortemMarkdown(postmortemSchema.parse({ ...computeMetrics({ runId: "r1", outcome: "passed", events, now: 0 }), proposal: null }))).not.toContain("estimated");
   });
 });

@@ -5,7 +5,8 @@ import { modelFor, readModelConfig } from "../../llm/config.ts";
 describe("readModelConfig", () => {
   it("fills defaults and freezes the result", () => {
     const config = readModelConfig({});
-    expect(config).toMatchObject({ model: "claude-sonnet-4-6", streaming: true, maxAttempts: 4, agentModels: {} });
+    expect(config).toMatchObject({ model: "claude-sonnet-5-5", streaming: true, maxAttempts: 4, agentModels: {}, agentEfforts: {}, thinkingTokens: 16_384 });
+    expect(config.effort).toBeUndefined();
     expect(config.apiKey).toBeUndefined();
     expect(Object.isFrozen(config)).toBe(true);
     expect(Object.isFrozen(config.maxTokens)).toBe(true);

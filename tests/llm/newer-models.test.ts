@@ -73,7 +73,8 @@ describe("models without prefill or forced tool choice", () => {
     expect(result.continuations).toBe(1);
     const last = requests[1]!.messages;
     expect(last.map((message) => message.role)).toEqual(["user", "assistant", "user"]);
-    expect(last[1]!.content).toBe("def f():  \n");
+    // The cut reply goes back as it came, its trailing whitespace included (it is not the final turn).
+    expect(last[1]!.content).toEqual([text("def f():  \n")]);
     expect(last[2]!.content).toBe(continueInstruction);
   });
 
@@ -112,16 +113,20 @@ describe("models without prefill or forced tool choice", () => {
     expect(requests[1]!.messages.map((message) => message.role)).toEqual(["user"]);
   });
 
-  it("lets Sonnet 5.5 choose the tool itself and still gets validated data through the simulator", async () => {
+  it("asks Sonnet 5.5, which refuses forced tool choice, for the native format and validates its JSON through the simulator", async () => {
     await using model = await startSimulatedModel({
       env: { ASP_MODEL: "claude-sonnet-5-5" },
-      scenario: { name: "auto", agents: { planning: { title: "t" } } },
+      scenario: { name: "native", agents: { planning: { title: "t" } } },
     });
     const result = await model.client.structured({ agent: "planning", schema: z.object({ title: z.string() }), toolName: "record", system: "Plan.", prompt: "p" });
     expect(result.value).toEqual({ title: "t" });
-    const request = model.simulator.transcript()[0]?.request as { tool_choice: unknown; system: Array<{ text: string }> };
-    expect(request.tool_choice).toEqual({ type: "auto" });
-    expect(request.system[0]?.text).toContain('calling the tool "record"');
+    const request = model.simulator.transcript()[0]?.request as { tools?: unknown; tool_choice?: unknown; output_config: unknown; system: Array<{ text: string }> };
+    expect(request.tools).toBeUndefined();
+    expect(request.tool_choice).toBeUndefined();
+    expect(request.output_config).toEqual({
+      format: { type: "json_schema", schema: { type: "object", properties: { title: { type: "string" } }, required: ["title"], additionalProperties: false } },
+    });
+    expect(request.system[0]?.text).toBe("Plan.");
     expect(result.calls[0]?.costUsd).toBeGreaterThan(0);
   });
 });

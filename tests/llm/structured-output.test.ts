@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { ModelError } from "../../errors/asp-error.ts";
+import { defaultModel } from "../../llm/config.ts";
+import { structuredModeOf } from "../../llm/structured-output.ts";
 import type { FaultKind } from "../../simulator/index.ts";
 import { startSimulatedModel } from "./support/simulated-model.ts";
 
@@ -14,39 +16,68 @@ const ask = { agent: "planning", schema: planSchema, toolName: "record_plan", sy
 
 const recoverableFaults: FaultKind[] = ["overloaded", "rate_limited", "server_error", "stream_error", "invalid_tool_input", "json_in_prose", "truncated", "slow"];
 
-describe("structured output over the simulator", () => {
-  for (const streaming of [true, false]) {
-    for (const kind of recoverableFaults) {
-      it(`survives a ${kind} fault (${streaming ? "streaming" : "non-streaming"})`, async () => {
-        await using model = await startSimulatedModel({
-          streaming,
-          scenario: { name: kind, agents: { planning: plan }, faults: { script: [{ kind, agent: "planning", times: 1 }], slowMs: 30 } },
-        });
-        const result = await model.client.structured(ask);
-        expect(result.value).toEqual(plan);
-        const entries = model.simulator.transcript();
-        expect(entries[0]?.fault).toBe(kind);
-        // One record per HTTP attempt, numbered in order, the same ones the client-wide listener saw.
-        expect(result.calls.map((call) => call.attempt)).toEqual(entries.map((_, index) => index + 1));
-        expect(model.records).toEqual(result.calls);
-        expect(result.calls.at(-1)).toMatchObject({ ok: true, agent: "planning", purpose: "structured", streaming });
-        const last = entries.at(-1)?.request as { tool_choice?: unknown };
-        expect(last.tool_choice).toEqual({ type: "tool", name: "record_plan" });
-      });
-    }
-  }
+type Request = { tools?: unknown; tool_choice?: unknown; output_config?: { format?: { type: string; schema: Record<string, unknown> } }; messages: Array<{ role: string; content: unknown }> };
 
-  it("re-asks with the zod issues as an is_error tool_result", async () => {
-    await using model = await startSimulatedModel({
-      scenario: { name: "invalid", agents: { planning: plan }, faults: { script: [{ kind: "invalid_tool_input", agent: "planning" }] } },
-    });
-    await model.client.structured(ask);
-    const second = model.simulator.transcript()[1]?.request as { messages: Array<{ role: string; content: unknown }> };
-    expect(second.messages.map((message) => message.role)).toEqual(["user", "assistant", "user"]);
-    const feedback = JSON.stringify(second.messages[2]?.content);
-    expect(feedback).toContain('"is_error":true');
-    expect(feedback).toContain("title");
+/** The default model refuses forced tool choice and gets the native format; Haiku 4.5 takes a forced tool. */
+const models = [
+  { model: defaultModel, mode: "native-json" },
+  { model: "claude-haiku-4-5", mode: "forced-tool" },
+] as const;
+
+function expectShape(request: Request, mode: (typeof models)[number]["mode"]): void {
+  if (mode === "forced-tool") {
+    expect(request.tool_choice).toEqual({ type: "tool", name: "record_plan" });
+    expect(request.output_config).toBeUndefined();
+    return;
+  }
+  expect(request.tools).toBeUndefined();
+  expect(request.tool_choice).toBeUndefined();
+  expect(request.output_config?.format).toMatchObject({ type: "json_schema", schema: { type: "object", required: ["title", "units"], additionalProperties: false } });
+}
+
+describe("structured output over the simulator", () => {
+  it("the two models take the two request shapes", () => {
+    for (const { model, mode } of models) expect(structuredModeOf(model), model).toBe(mode);
   });
+
+  for (const { model, mode } of models) {
+    for (const streaming of [true, false]) {
+      for (const kind of recoverableFaults) {
+        it(`survives a ${kind} fault (${mode}, ${streaming ? "streaming" : "non-streaming"})`, async () => {
+          await using simulated = await startSimulatedModel({
+            streaming,
+            env: { ASP_MODEL: model },
+            scenario: { name: kind, agents: { planning: plan }, faults: { script: [{ kind, agent: "planning", times: 1 }], slowMs: 30 } },
+          });
+          const result = await simulated.client.structured(ask);
+          expect(result.value).toEqual(plan);
+          const entries = simulated.simulator.transcript();
+          expect(entries[0]?.fault).toBe(kind);
+          // One record per HTTP attempt, numbered in order, the same ones the client-wide listener saw.
+          expect(result.calls.map((call) => call.attempt)).toEqual(entries.map((_, index) => index + 1));
+          expect(simulated.records).toEqual(result.calls);
+          expect(result.calls.at(-1)).toMatchObject({ ok: true, agent: "planning", purpose: "structured", streaming, model });
+          for (const entry of entries) expectShape(entry.request as Request, mode);
+        });
+      }
+    }
+
+    it(`re-asks with the zod issues, the rejected reply sent back as it came (${mode})`, async () => {
+      await using simulated = await startSimulatedModel({
+        env: { ASP_MODEL: model },
+        scenario: { name: "invalid", agents: { planning: plan }, faults: { script: [{ kind: "invalid_tool_input", agent: "planning" }] } },
+      });
+      await simulated.client.structured(ask);
+      const [first, second] = simulated.simulator.transcript();
+      const messages = (second?.request as Request).messages;
+      expect(messages.map((message) => message.role)).toEqual(["user", "assistant", "user"]);
+      expect(messages[1]?.content).toEqual((first?.response as { content: unknown }).content);
+      const feedback = JSON.stringify(messages[2]?.content);
+      if (mode === "forced-tool") expect(feedback).toContain('"is_error":true');
+      else expect(feedback).toContain("Your JSON answer is not valid");
+      expect(feedback).toContain("title");
+    });
+  }
 
   it("fails with structured_output_invalid listing the issues once the validation budget is spent", async () => {
     await using model = await startSimulatedModel({

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { BudgetExceededError } from "../../errors/asp-error.ts";
 import { defaultModel } from "../../llm/config.ts";
+import { maxTokensFor } from "../../llm/output-budget.ts";
 import { costOf } from "../../llm/pricing.ts";
 import { llmCallSchema } from "../../schemas/llm-call.ts";
 import { startSimulatedModel } from "./support/simulated-model.ts";
@@ -65,7 +66,9 @@ describe("llm.call telemetry", () => {
     expect(failure).toBeInstanceOf(BudgetExceededError);
     expect(model.simulator.transcript()).toHaveLength(0);
     expect(model.records).toHaveLength(0);
-    expect(seen).toEqual([{ agent: "planning", model: defaultModel, estimatedInputTokens: expect.any(Number), maxTokens: 500 }]);
+    // The default model thinks by default, so the guard sees the output asked for plus the thinking allowance.
+    expect(seen).toEqual([{ agent: "planning", model: defaultModel, estimatedInputTokens: expect.any(Number), maxTokens: maxTokensFor(defaultModel, 500, 16_384) }]);
+    expect(maxTokensFor(defaultModel, 500, 16_384)).toBe(16_884);
   });
 
   it("never puts the API key in a log line or an llm.call record", async () => {

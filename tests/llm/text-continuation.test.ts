@@ -5,7 +5,14 @@ import { continueInstruction } from "../../llm/text-output.ts";
 import { startSimulatedModel } from "./support/simulated-model.ts";
 import { trickyPython } from "./support/tricky-text.ts";
 
-type Requests = Array<{ model: string; messages: Array<{ role: string; content: unknown }> }>;
+type Requests = Array<{ model: string; max_tokens: number; messages: Array<{ role: string; content: unknown }> }>;
+
+/** The text of a turn as sent: a string, or the text blocks of a reply sent back whole. */
+const textOfTurn = (content: unknown): string =>
+  typeof content === "string" ? content : (content as Array<{ type: string; text?: string }>).map((block) => (block.type === "text" ? (block.text ?? "") : "")).join("");
+
+/** The simulator's replies carry no thinking: these tests cut on max_tokens itself, so no allowance is added. */
+const noThinkingAllowance = { ASP_LLM_THINKING_TOKENS: "0" };
 
 const file = "app/greet.py";
 const ask = { agent: "file-writer", file, system: "Write the file.", prompt: "greet.py" };
@@ -31,10 +38,16 @@ describe("max_tokens cuts with the default model (no prefill): continued by a us
       expect(requests.every((request) => request.model === defaultModel)).toBe(true);
       const second = requests[1]!.messages;
       expect(second.map((message) => message.role)).toEqual(["user", "assistant", "user"]);
-      // The text so far goes back untrimmed (it is not the final turn), and is what the model wrote.
-      expect(trickyPython.startsWith(String(second[1]!.content))).toBe(true);
+      // The cut reply goes back whole and untrimmed (it is not the final turn), as the model wrote it.
+      const firstReply = model.simulator.transcript()[0]!.response as { content: unknown };
+      expect(second[1]!.content).toEqual(firstReply.content);
+      expect(trickyPython.startsWith(textOfTurn(second[1]!.content))).toBe(true);
       expect(second[2]!.content).toBe(continueInstruction);
-      expect(String(requests[2]!.messages[1]!.content).length).toBeGreaterThan(String(second[1]!.content).length);
+      // The conversation only grows: the third request repeats the second's turns unchanged and adds the next cut reply.
+      const third = requests[2]!.messages;
+      expect(third.map((message) => message.role)).toEqual(["user", "assistant", "user", "assistant", "user"]);
+      expect(third.slice(0, 3)).toEqual(second);
+      expect(trickyPython.startsWith(textOfTurn(third[1]!.content) + textOfTurn(third[3]!.content))).toBe(true);
     });
   }
 
@@ -52,7 +65,7 @@ describe("max_tokens cuts with the default model (no prefill): continued by a us
   });
 
   it.each([1, 3, 5, 20])("stitches byte-exact when max_tokens %i cuts the output again and again", async (maxTokens) => {
-    await using model = await startSimulatedModel({ streaming: false, scenario: { name: "small", files: { [file]: trickyPython } } });
+    await using model = await startSimulatedModel({ streaming: false, env: noThinkingAllowance, scenario: { name: "small", files: { [file]: trickyPython } } });
     const result = await model.client.text({ ...ask, maxTokens, maxContinuations: 200 });
     expect(result.text).toBe(trickyPython);
     expect(result.continuations).toBeGreaterThan(1);
@@ -62,12 +75,12 @@ describe("max_tokens cuts with the default model (no prefill): continued by a us
 
   it("a cut after whitespace keeps that whitespace: the continuation does not write it again", async () => {
     const text = "line one   \n\tline two\n";
-    await using model = await startSimulatedModel({ scenario: { name: "spaces", files: { [file]: text } } });
+    await using model = await startSimulatedModel({ env: noThinkingAllowance, scenario: { name: "spaces", files: { [file]: text } } });
     // 3 tokens are 12 characters: the first piece is "line one   \n", ending in spaces and a newline.
     const result = await model.client.text({ ...ask, maxTokens: 3, maxContinuations: 5 });
     expect(result.text).toBe(text);
     const requests = model.simulator.transcript().map((entry) => entry.request) as Requests;
-    expect(requests[1]!.messages[1]!.content).toBe("line one   \n");
+    expect(textOfTurn(requests[1]!.messages[1]!.content)).toBe("line one   \n");
   });
 });
 

@@ -27,7 +27,8 @@ describe("raw text over the simulator", () => {
   }
 
   it("fails with output_truncated when continuations run out", async () => {
-    await using model = await startSimulatedModel({ scenario: { name: "small", files: { "app/greet.py": trickyPython } } });
+    // No thinking allowance: the simulator's replies carry no thinking, and this test cuts on max_tokens itself.
+    await using model = await startSimulatedModel({ env: { ASP_LLM_THINKING_TOKENS: "0" }, scenario: { name: "small", files: { "app/greet.py": trickyPython } } });
     const failure = await model.client
       .text({ agent: "file-writer", file: "app/greet.py", system: "s", prompt: "p", maxTokens: 10, maxContinuations: 1 })
       .catch((error: unknown) => error);
