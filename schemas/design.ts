@@ -27,10 +27,28 @@ export const componentSchema = z.object({
   dependsOn: z.array(identifier).default([]).describe("ids of components this one uses"),
 });
 
+/** The registries a package can come from. */
+export const packageEcosystemSchema = z.enum(["pypi", "npm", "go", "crates", "maven"]);
+
+/** A third-party package of the technology stack: what goes into requirements.txt, package.json, go.mod, Cargo.toml or pom.xml. */
+export const designPackageSchema = z.object({
+  name: z.string().min(1).describe("the name in its registry, e.g. fastapi, vitest, github.com/spf13/cobra, serde"),
+  version: z.string().min(1).describe("a pinned or bounded version, e.g. >=0.115,<1.0, ^4.0.0, v1.8.0"),
+  ecosystem: packageEcosystemSchema,
+  dev: z.boolean().optional().describe("true for a package only the tests or the build need (devDependencies, test scope)"),
+  purpose: z.string().min(1),
+});
+export type DesignPackage = z.infer<typeof designPackageSchema>;
+
 /** The design model's tool input, and the design as the rest of the pipeline sees it. */
 export const designSchema = z.object({
   overview: z.string().min(1),
   technologyStack: z.array(z.string()).min(1),
+  /**
+   * A sibling of technologyStack, so the stack stays a list of names and every existing design still parses
+   * (PLAN contract 4). Optional rather than defaulted, so Design literals written before it still type-check.
+   */
+  packages: z.array(designPackageSchema).optional().describe("every third-party package the project installs, with a pinned or bounded version; empty for a standard-library-only project"),
   apiContracts: z.array(apiContractSchema).min(1),
   dataSchemas: z.array(dataSchemaSchema).default([]),
   components: z.array(componentSchema).min(1),

@@ -13,9 +13,12 @@ export const manifestEntrySchema = z.object({
 });
 export type ManifestEntry = z.infer<typeof manifestEntrySchema>;
 
+/** The project's main language (PLAN contract 4); dependency files (requirements.txt, package.json, go.mod, ...) are ordinary `config` entries. */
+export const manifestLanguageSchema = z.enum(["python", "javascript", "typescript", "go", "rust", "java", "cpp"]);
+
 /** The Code agent's only structured model output: small, and never containing source code. */
 export const manifestSchema = z.object({
-  language: z.enum(["python", "javascript", "typescript"]),
+  language: manifestLanguageSchema,
   files: z.array(manifestEntrySchema).min(1).max(200),
 });
 export type Manifest = z.infer<typeof manifestSchema>;

@@ -23,6 +23,9 @@ export function renderPlan(plan: Plan): string {
 export function renderDesign(design: Design): string {
   const out: string[] = [];
   out.push("## Overview", design.overview, "", "## Technology stack", ...design.technologyStack.map((item) => `- ${item}`), "");
+  if (design.packages?.length) {
+    out.push("## Packages", ...design.packages.map((item) => `- ${item.name} ${item.version} (${item.ecosystem}${item.dev ? ", dev" : ""}): ${item.purpose}`), "");
+  }
   out.push("## API contracts");
   for (const contract of design.apiContracts) {
     out.push(`### ${contract.name}`, `Signature: ${contract.signature}`, contract.description);
