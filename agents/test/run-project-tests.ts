@@ -129,13 +129,26 @@ export async function runProjectTests(files: ProjectFile[], deps: TestRunDeps): 
     const failedDependency = steps.find((entry) => entry.dependency)?.dependency;
     const installReport = { steps, ...(failedDependency ? { failedDependency } : {}) };
 
+    // Go compiles the standard library into its build cache: a fresh cache per run costs minutes of CPU
+    // for go vet and go test alike, so Go projects share one, as cargo and maven share their homes.
+    const goBuildCache = path.join(deps.install.cache.directory, "go-build");
+    const usesGo = files.some((file) => file.path === "go.mod");
+    if (usesGo) {
+      await prepareCache(deps.install.cache);
+      const owner = deps.capabilities.unprivilegedUser;
+      if (owner) for (const folder of [deps.install.cache.directory, goBuildCache]) await chown(folder, owner.uid, owner.gid);
+    }
+
     // Compile, lint and test: no network, the cache only as far as builds must read it.
     const offlineAccess: SandboxAccess = {
       network: false,
       readOnly: [...toolchains.readOnlyFolders, ...(wanted.length > 0 ? [deps.install.cache.directory] : [])],
-      // cargo and maven lock and record files in their home even offline.
-      readWrite: wanted.some(({ installer }) => installer.id === "cargo" || installer.id === "maven") ? [path.join(deps.install.cache.directory, "cargo"), path.join(deps.install.cache.directory, "maven")] : [],
-      env: { ...toolchains.env, ...toolEnvironment(deps.install.cache, home, "test") },
+      // cargo and maven lock and record files in their home even offline; go writes its build cache.
+      readWrite: [
+        ...(wanted.some(({ installer }) => installer.id === "cargo" || installer.id === "maven") ? [path.join(deps.install.cache.directory, "cargo"), path.join(deps.install.cache.directory, "maven")] : []),
+        ...(usesGo ? [goBuildCache] : []),
+      ],
+      env: { ...toolchains.env, ...toolEnvironment(deps.install.cache, home, "test"), ...(usesGo ? { GOCACHE: goBuildCache } : {}) },
     };
     const offline = base(offlineAccess, deps.limits);
     // The operator's limit bounds every runner's own budget.
