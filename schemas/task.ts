@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { manifestLanguageSchema } from "./manifest.ts";
 
 /** What a user asks for. Comes from a YAML/JSON file, a string, or a scenario's `task`. */
 export const taskSchema = z.object({
@@ -6,7 +7,7 @@ export const taskSchema = z.object({
   title: z.string().min(1),
   description: z.string().min(1),
   requirements: z.array(z.string().min(1)).default([]),
-  language: z.enum(["python", "javascript", "typescript"]).optional(),
+  language: manifestLanguageSchema.optional(),
   budgetUsd: z.number().positive().optional(),
 });
 export type Task = z.infer<typeof taskSchema>;

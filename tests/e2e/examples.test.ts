@@ -9,10 +9,21 @@ const examples = [
   { name: "hello-http-js", runner: "node-test", tests: 9 },
   { name: "service-js", runner: "node-test", tests: 35 },
   { name: "hostile-python", runner: "python-unittest", tests: 29 },
+  // Projects with dependencies: installed in the sandbox (network on), then type-checked, linted and tested with none.
+  { name: "fastapi-hello", runner: "pytest", tests: 12 },
+  { name: "ts-service", runner: "npm-test", tests: 12 },
+  { name: "go-roman", runner: "go-test", tests: 9 },
 ];
 
-// A run takes seconds alone, but the machine is shared: leave room beyond the 60 s default.
-vi.setConfig({ testTimeout: 150_000 });
+/** What each example with third-party packages must install: the tool of every install step, in order. */
+const installs: Record<string, string[]> = {
+  "fastapi-hello": ["venv", "pip"],
+  "ts-service": ["npm"],
+};
+
+// A run takes seconds alone, but the machine is shared, and the examples with dependencies install them
+// (a cold download cache fetches from the registries): leave room beyond the 60 s default.
+vi.setConfig({ testTimeout: 300_000 });
 
 let harness: PipelineHarness;
 const outcomes = new Map<string, RunOutcome>();
@@ -27,7 +38,7 @@ async function runExample(name: string): Promise<RunOutcome> {
 
 beforeAll(async () => {
   harness = await startPipelineHarness({ scenario: (await loadExampleScenario("hello-python")).data(), writers: 3 });
-}, 120_000);
+}, 300_000);
 
 afterAll(async () => {
   await harness?.[Symbol.asyncDispose]();
@@ -55,6 +66,14 @@ describe("every bundled example passes through the whole pipeline", () => {
       const written = outcome.files.get(filePath)!;
       // Byte for byte: a Buffer comparison, not a string one that could hide a normalisation.
       expect(written.equals(Buffer.from(text as string, "utf8")), `${filePath} differs from the scenario text`).toBe(true);
+    }
+    // Dependencies are installed in the sandbox, and the tests then run with no network at all.
+    const expectedInstall = installs[example.name] ?? [];
+    expect(report.install.steps.map((step) => step.tool)).toEqual(expectedInstall);
+    for (const step of report.install.steps) expect(step.ok, `${step.command}: ${step.message ?? ""}`).toBe(true);
+    if (expectedInstall.length > 0) {
+      expect(report.sandbox.network).toBe("none");
+      expect(report.compile.findings.filter((finding) => finding.severity === "error")).toEqual([]);
     }
     // One round: every file written once, and the summary counts them.
     expect(eventsOfType(outcome.events, "file.written")).toHaveLength(expectedPaths.length);

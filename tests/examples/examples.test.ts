@@ -15,10 +15,16 @@ import { syntaxErrors } from "./support/syntax-check.ts";
 interface ExampleCase {
   name: string;
   scenarioFile: string;
-  runner: "python-unittest" | "node-test";
+  runner: "python-unittest" | "node-test" | "pytest" | "npm-test" | "go-test";
   /** How many tests the generated project holds: all of them must run and pass. */
   tests: number;
   files: { min: number; max: number };
+  /**
+   * The dependency file of an example with third-party packages or a compiled toolchain. This file runs
+   * projects by its own simple commands with nothing installed (decision 0400), so it does not run these:
+   * tests/e2e/examples.test.ts runs them through the real test agent (install, compile, sandboxed tests).
+   */
+  dependencyFile?: "requirements.txt" | "package.json" | "go.mod";
 }
 
 const examples: ExampleCase[] = [
@@ -26,7 +32,27 @@ const examples: ExampleCase[] = [
   { name: "hello-http-js", scenarioFile: "scenario.yaml", runner: "node-test", tests: 9, files: { min: 5, max: 7 } },
   { name: "service-js", scenarioFile: "scenario.yaml", runner: "node-test", tests: 35, files: { min: 16, max: 40 } },
   { name: "hostile-python", scenarioFile: "scenario.json", runner: "python-unittest", tests: 29, files: { min: 10, max: 16 } },
+  { name: "fastapi-hello", scenarioFile: "scenario.yaml", runner: "pytest", tests: 12, files: { min: 5, max: 8 }, dependencyFile: "requirements.txt" },
+  { name: "ts-service", scenarioFile: "scenario.yaml", runner: "npm-test", tests: 12, files: { min: 5, max: 8 }, dependencyFile: "package.json" },
+  { name: "go-roman", scenarioFile: "scenario.yaml", runner: "go-test", tests: 9, files: { min: 4, max: 7 }, dependencyFile: "go.mod" },
 ];
+
+/** The packages a dependency file names, with the version text it gives each (independent of the test agent's installers). */
+function declaredPackages(dependencyFile: string, text: string): Map<string, string> {
+  const declared = new Map<string, string>();
+  if (dependencyFile === "requirements.txt") {
+    for (const line of text.split("\n").map((each) => each.replace(/#.*/, "").trim()).filter(Boolean)) {
+      const match = line.match(/^([A-Za-z0-9._-]+)\s*(.*)$/);
+      if (match) declared.set(match[1]!.toLowerCase(), match[2]!.replace(/\s+/g, ""));
+    }
+  } else if (dependencyFile === "package.json") {
+    const manifest = JSON.parse(text) as { dependencies?: Record<string, string>; devDependencies?: Record<string, string> };
+    for (const [name, version] of Object.entries({ ...manifest.dependencies, ...manifest.devDependencies })) declared.set(name, version);
+  } else {
+    for (const match of text.matchAll(/^\s*(?:require\s+)?([\w./-]+\.[\w./-]+)\s+(v[\w.+-]+)/gm)) declared.set(match[1]!, match[2]!);
+  }
+  return declared;
+}
 
 const loaded = new Map<string, Promise<LoadedExample>>();
 const load = (example: ExampleCase) => {
@@ -95,6 +121,20 @@ describe.each(examples)("example $name", (example) => {
     const { reviews, files } = await load(example);
     expect(reviewProblems(reviews, files)).toEqual([]);
   });
+
+  if (example.dependencyFile) {
+    const dependencyFile = example.dependencyFile;
+    it(`names exactly the design's packages in ${dependencyFile}, each with a bounded version`, async () => {
+      const { design, files, manifest } = await load(example);
+      expect(manifest.files.find((entry) => entry.path === dependencyFile)?.type).toBe("config");
+      const declared = declaredPackages(dependencyFile, files.get(dependencyFile) ?? "");
+      const wanted = new Map((design.packages ?? []).map((item) => [item.ecosystem === "pypi" ? item.name.toLowerCase() : item.name, item.version.replace(/\s+/g, "")]));
+      expect(Object.fromEntries(declared)).toEqual(Object.fromEntries(wanted));
+      // Bounded: an upper limit, a caret or tilde range, or an exact pin; never a bare name or ">=" alone.
+      for (const [name, version] of declared) expect(version, name).toMatch(/^(?:[~^]|==|v?\d)|<|(?:^|,)==/);
+    });
+    return;
+  }
 
   it(`is detected as a ${example.runner} project, with no install step`, async () => {
     const { manifest, files } = await load(example);

@@ -29,6 +29,9 @@ const scenarioFiles: Record<string, string> = {
   "hello-http-js": "scenario.yaml",
   "service-js": "scenario.yaml",
   "hostile-python": "scenario.json",
+  "fastapi-hello": "scenario.yaml",
+  "ts-service": "scenario.yaml",
+  "go-roman": "scenario.yaml",
 };
 
 export async function loadExampleScenario(name: string): Promise<ExampleScenario> {
