@@ -38,9 +38,15 @@ export interface Installer {
   install(context: InstallContext, environment: PhaseEnvironment): Promise<InstallStep[]>;
 }
 
-async function step(context: InstallContext, tool: string, command: string[], dependencyFile: string, cache: CacheFolder): Promise<InstallStep> {
+async function step(context: InstallContext, tool: string, command: string[] | string[][], dependencyFile: string, cache: CacheFolder): Promise<InstallStep> {
+  const commands = (Array.isArray(command[0]) ? command : [command]) as string[][];
   const before = await fingerprint(cacheFolder(context.cache, cache));
-  const result = await context.run(command, context.timeoutMs);
+  let result = await context.run(commands[0]!, context.timeoutMs);
+  for (const next of commands.slice(1)) {
+    if (result.exitCode !== 0 || result.timedOut) break;
+    result = await context.run(next, context.timeoutMs);
+  }
+  command = commands.at(-1)!;
   const after = await fingerprint(cacheFolder(context.cache, cache));
   const ok = result.exitCode === 0 && !result.timedOut;
   const dependency = ok ? undefined : failedDependency(tool, result.output);
@@ -77,12 +83,19 @@ export const pythonInstaller: Installer = {
     steps.push({ ...created, downloaded: false });
     if (!created.ok) return steps;
     environment.python = python;
-    const pip = [python, "-m", "pip", "install", "--disable-pip-version-check", "--no-input", "--progress-bar", "off"];
+    // A wheelhouse in the shared cache: pip download fetches only files it does not hold yet, then the install
+    // reads nothing but the wheelhouse. pip's own HTTP cache is not enough: a proxy that forbids caching empties it.
+    const wheelhouse = path.join(cacheFolder(context.cache, "pip"), "wheelhouse");
+    const quiet = ["--disable-pip-version-check", "--no-input", "--progress-bar", "off"];
+    const fromWheelhouse = (...target: string[]): string[][] => [
+      [python, "-m", "pip", "download", ...quiet, "--dest", wheelhouse, "--find-links", wheelhouse, ...target],
+      [python, "-m", "pip", "install", ...quiet, "--no-index", "--find-links", wheelhouse, ...target],
+    ];
     const requirements = requirementsFiles(context.files);
-    for (const file of requirements) steps.push(await step(context, "pip", [...pip, "-r", file], file, "pip"));
-    if (requirements.length === 0 && rootFile(context.files, "pyproject.toml")) steps.push(await step(context, "pip", [...pip, "."], "pyproject.toml", "pip"));
+    for (const file of requirements) steps.push(await step(context, "pip", fromWheelhouse("-r", file), file, "pip"));
+    if (requirements.length === 0 && rootFile(context.files, "pyproject.toml")) steps.push(await step(context, "pip", [python, "-m", "pip", "install", ...quiet, "."], "pyproject.toml", "pip"));
     const named = requirements.some((file) => /^\s*pytest\b/m.test(context.files.find((entry) => entry.path === file)!.content));
-    if (usesPytest(context.files) && !named && steps.every((entry) => entry.ok)) steps.push(await step(context, "pip", [...pip, "pytest"], "(pytest for the tests)", "pip"));
+    if (usesPytest(context.files) && !named && steps.every((entry) => entry.ok)) steps.push(await step(context, "pip", fromWheelhouse("pytest"), "(pytest for the tests)", "pip"));
     return steps;
   },
 };
@@ -137,6 +150,8 @@ export function toolEnvironment(cache: InstallCache, home: string, phase: "insta
     PIP_CACHE_DIR: cacheFolder(cache, "pip"),
     npm_config_cache: cacheFolder(cache, "npm"),
     npm_config_update_notifier: "false",
+    // npm writes its debug logs into the cache by default, which would look like a download on every run.
+    npm_config_logs_dir: path.join(home, ".npm", "_logs"),
     GOMODCACHE: cacheFolder(cache, "go-mod"),
     // Go's build cache is shared by both phases: without it every run compiles the standard library's test support again.
     GOCACHE: cacheFolder(cache, "go-build"),
