@@ -65,7 +65,7 @@ describe("max_tokens cuts with the default model (no prefill): continued by a us
   });
 
   it.each([1, 3, 5, 20])("stitches byte-exact when max_tokens %i cuts the output again and again", async (maxTokens) => {
-    await using model = await startSimulatedModel({ streaming: false, env: noThinkingAllowance, scenario: { name: "small", files: { [file]: trickyPython } } });
+    await using model = await startSimulatedModel({ streaming: false, env: noThinkingAllowance, scenario: { name: "small", thinking: false, files: { [file]: trickyPython } } });
     const result = await model.client.text({ ...ask, maxTokens, maxContinuations: 200 });
     expect(result.text).toBe(trickyPython);
     expect(result.continuations).toBeGreaterThan(1);
@@ -75,7 +75,7 @@ describe("max_tokens cuts with the default model (no prefill): continued by a us
 
   it("a cut after whitespace keeps that whitespace: the continuation does not write it again", async () => {
     const text = "line one   \n\tline two\n";
-    await using model = await startSimulatedModel({ env: noThinkingAllowance, scenario: { name: "spaces", files: { [file]: text } } });
+    await using model = await startSimulatedModel({ env: noThinkingAllowance, scenario: { name: "spaces", thinking: false, files: { [file]: text } } });
     // 3 tokens are 12 characters: the first piece is "line one   \n", ending in spaces and a newline.
     const result = await model.client.text({ ...ask, maxTokens: 3, maxContinuations: 5 });
     expect(result.text).toBe(text);
