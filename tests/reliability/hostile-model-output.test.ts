@@ -97,7 +97,7 @@ describe("hostile model output through the pipeline", () => {
     expect(await readFile(canary, "utf8")).toBe("still here\n");
     const report = outcome.state.outputs.testReport as TestReport;
     // The test agent ran the command it detected for the project, nothing the file asked for.
-    expect(report.command).toMatch(/^python3 -m (unittest|pytest)\b/);
+    expect(report.command).toMatch(/^(\S*\/)?python3? -m (unittest|pytest)\b/);
     expect(report.command).not.toMatch(/rm|os\.remove/);
     expect(report.passed).toBe(14);
   }, 90_000);
