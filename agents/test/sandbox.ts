@@ -12,7 +12,8 @@ export interface SandboxLimits {
 }
 
 export const defaultSandboxLimits: SandboxLimits = Object.freeze({
-  timeoutMs: 60_000,
+  // A compiled project's first build (Go's, Rust's, Maven's) fills a cold cache; 60 s was not enough on two busy cores.
+  timeoutMs: 180_000,
   memoryBytes: 2 * 1024 ** 3,
   maxProcesses: 256,
   maxFileBytes: 64 * 1024 ** 2,
