@@ -46,8 +46,12 @@ describe("feedback from a failed test run", () => {
     }));
     expect(feedback.findings.map((finding) => [finding.category, finding.file, finding.line, finding.description])).toEqual([
       ["compile", "src/app.ts", 3, "tsc TS2322: Type 'string' is not assignable to type 'number'."],
+      // A warning is logged as a low defect of the compile phase, but does not send its file back.
+      ["compile", "src/x.py", 1, "ruff F401: unused import"],
       ["build", undefined, undefined, "npm install failed: no such package left-padd"],
     ]);
+    expect(feedback.findings.find((finding) => finding.file === "src/x.py")?.severity).toBe("low");
+    expect(feedback.files).not.toContain("src/x.py");
   });
 
   it("review findings keep no structured failures, so their writers see them as before", () => {

@@ -30,7 +30,7 @@ const scenario: ScenarioInput = {
 
 async function clientFor(url: string, rateLimiter?: ModelRateLimiter) {
   const sleeps: number[] = [];
-  const config = readModelConfig({ ASP_LLM_BASE_URL: url, ASP_LLM_RETRY_BASE_MS: "1", ASP_LLM_RETRY_MAX_MS: "5", ASP_LLM_MAX_ATTEMPTS: "3" });
+  const config = readModelConfig({ ASP_LLM_BASE_URL: url, ASP_LLM_RETRY_BASE_MS: "1", ASP_LLM_RETRY_MAX_MS: "5", ASP_LLM_MAX_ATTEMPTS: "3", ASP_LLM_THINKING_TOKENS: "0" });
   const client = createModelClient(config, {
     logger: pino({ level: "silent" }),
     clock: { now: () => Date.now() },
