@@ -1,4 +1,4 @@
-import type { ProjectFile } from "./detect-runner.ts";
+import type { ProjectFile } from "./runners/types.ts";
 import type { SandboxResult } from "./sandbox.ts";
 
 export interface SyntaxReport {

@@ -3,7 +3,7 @@ import { chmod, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import type { ProjectFile } from "../../agents/test/detect-runner.ts";
+import type { ProjectFile } from "../../agents/test/runners/types.ts";
 import { defaultSandboxLimits, probeSandboxCapabilities, runInSandbox, type SandboxResult } from "../../agents/test/sandbox.ts";
 import { checkSyntax, type SandboxRunner } from "../../agents/test/syntax-check.ts";
 

@@ -4,7 +4,7 @@ import { buildPlan } from "../../agents/planning/complexity.ts";
 import { checkDesign } from "../../agents/design-review/automated-checks.ts";
 import { validateManifest } from "../../agents/code/validate-manifest.ts";
 import { findUnresolvedImports } from "../../agents/code/check-imports.ts";
-import { detectRunner } from "../../agents/test/detect-runner.ts";
+import { applicableRunners } from "../../agents/test/runners/index.ts";
 import { stripWrappingFence } from "../../llm/fence.ts";
 import { expectedAgentKeys, loadExample, type LoadedExample } from "./support/load-example.ts";
 import { designProblems, fileProblems, manifestProblems, planProblems, reviewProblems } from "./support/structure-checks.ts";
@@ -139,7 +139,7 @@ describe.each(examples)("example $name", (example) => {
   it(`is detected as a ${example.runner} project, with no install step`, async () => {
     const { manifest, files } = await load(example);
     const sources = manifest.files.map((entry) => ({ path: entry.path, content: files.get(entry.path) ?? "" }));
-    expect(detectRunner(sources, { pytestAvailable: true })?.runner).toBe(example.runner);
+    expect(applicableRunners(sources).map((runner) => runner.id).join("+")).toBe(example.runner);
     if (example.runner === "node-test") {
       const packageJson = JSON.parse(files.get("package.json") ?? "{}") as Record<string, unknown>;
       expect(packageJson.type).toBe("module");
