@@ -1,19 +1,14 @@
 import { z } from "zod";
 import { designPackageSchema } from "./design.ts";
 import { manifestEntrySchema, manifestLanguageSchema } from "./manifest.ts";
+import { testFailureSchema } from "./test-report.ts";
 
 /** The current content of a file another one depends on: this round's new version, or the previous round's. */
 export const dependencyFileSchema = z.object({ path: z.string().min(1), content: z.string() });
 export type DependencyFile = z.infer<typeof dependencyFileSchema>;
 
-/** A failing test as the test report gives it (PLAN contract 2), for the writers of a repair round. */
-export const failingTestSchema = z.object({
-  name: z.string(),
-  message: z.string(),
-  file: z.string().optional(),
-  line: z.number().int().positive().optional(),
-  runner: z.string().optional(),
-});
+/** A failing test as the test report gives it, for the writers of a repair round: the report's own schema. */
+export const failingTestSchema = testFailureSchema;
 export type FailingTest = z.infer<typeof failingTestSchema>;
 
 /**
