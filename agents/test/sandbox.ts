@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, lstatSync, readlinkSync, realpathSync, type Stats } from "node:fs";
 import path from "node:path";
 
 export interface SandboxLimits {
@@ -53,8 +53,16 @@ export interface SandboxAccess {
   env?: Record<string, string>;
 }
 
-/** Host trees a bubblewrap sandbox hides behind an empty tmpfs: homes, the repository, other runs. */
-export const hiddenHostTrees = ["/root", "/home", "/tmp", "/var/tmp", "/work", "/mnt", "/media", "/srv", "/run/user"];
+/**
+ * The only host trees a bubblewrap sandbox shows (read-only): the system's programs, libraries and settings.
+ * Everything else is absent, wherever it lives: a repository cloned to /check, a home, another run, a mount.
+ */
+export const systemTrees = ["/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc", "/opt"];
+
+/** A path the sandbox does not show unless it is mounted in by name (a toolchain under a home, the agent's packages). */
+export function hiddenFromSandbox(file: string): boolean {
+  return !systemTrees.some((tree) => file === tree || file.startsWith(`${tree}/`));
+}
 
 export function sandboxKindOf(capabilities: SandboxCapabilities): SandboxKind {
   if (capabilities.bubblewrap) return "bubblewrap";
@@ -176,20 +184,31 @@ export function runInSandbox(
 }
 
 /**
- * bubblewrap: the whole system read-only, every host tree that holds a person's or another run's data
- * hidden behind an empty tmpfs, then only this run's folder (and, for the install, the download cache)
- * mounted writable again. Its own PID namespace, so nothing outlives the command, and no network unless
- * the install phase asked for it. Loopback stays up inside the new network namespace (HTTP tests need it).
+ * bubblewrap: an empty root with only the system trees mounted read-only, fresh /tmp and /var/tmp,
+ * then the toolchains' folders read-only and this run's folder (and, for the install, the download
+ * cache) writable. An allow-list rather than "everything but these": a repository or a home in a
+ * place nobody listed stays invisible. Its own PID namespace, so nothing outlives the command, and no
+ * network unless the install phase asked for it. Loopback stays up inside the new network namespace.
  */
 export function bubblewrapArguments(root: string, cwd: string, access: SandboxAccess): string[] {
-  const args = ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"];
-  // Temp folders stay writable for everyone, as on the host, but hold nothing of the host's.
-  for (const tree of hiddenHostTrees) if (existsSync(tree)) args.push(...(tree.endsWith("tmp") ? ["--perms", "1777"] : []), "--tmpfs", tree);
+  const args = ["bwrap"];
+  for (const tree of systemTrees) {
+    const entry = lstatIfExists(tree);
+    if (!entry) continue;
+    // Merged /usr: /bin is a link to usr/bin, and stays one, so paths resolve as on the host.
+    if (entry.isSymbolicLink()) args.push("--symlink", readlinkSync(tree), tree);
+    else args.push("--ro-bind", tree, tree);
+  }
+  // resolv.conf may point into /run (systemd-resolved); the install step needs it to reach a registry.
+  if (access.network) for (const folder of resolverFolders()) args.push("--ro-bind", folder, folder);
+  args.push("--dev", "/dev", "--proc", "/proc");
+  // Temp folders writable for everyone, as on the host, but holding nothing of the host's.
+  for (const tree of ["/tmp", "/var/tmp"]) args.push("--perms", "1777", "--tmpfs", tree);
   // bubblewrap makes the folders leading to a mount 0700; the unprivileged sandbox user must be able to pass through them.
   const shown = [...(access.readOnly ?? []), ...(access.readWrite ?? []), root].filter((folder) => existsSync(folder));
   const ancestors = new Set<string>();
   for (const folder of shown) {
-    for (let parent = path.dirname(folder); parent !== "/" && !hiddenHostTrees.includes(parent); parent = path.dirname(parent)) ancestors.add(parent);
+    for (let parent = path.dirname(folder); parent !== "/" && parent !== "/tmp" && parent !== "/var/tmp" && hiddenFromSandbox(parent); parent = path.dirname(parent)) ancestors.add(parent);
   }
   for (const folder of [...ancestors].sort((a, b) => a.length - b.length)) args.push("--perms", "0755", "--dir", folder);
   for (const folder of access.readOnly ?? []) if (existsSync(folder)) args.push("--ro-bind", folder, folder);
@@ -198,4 +217,22 @@ export function bubblewrapArguments(root: string, cwd: string, access: SandboxAc
   if (!access.network) args.push("--unshare-net");
   args.push("--");
   return args;
+}
+
+function lstatIfExists(file: string): Stats | undefined {
+  try {
+    return lstatSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The folder a symlinked /etc/resolv.conf points into, when that lies outside the system trees. */
+function resolverFolders(): string[] {
+  try {
+    const target = realpathSync("/etc/resolv.conf");
+    return hiddenFromSandbox(target) ? [path.dirname(target)] : [];
+  } catch {
+    return [];
+  }
 }

@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { accessSync, constants, existsSync, realpathSync } from "node:fs";
 import path from "node:path";
-import { hiddenHostTrees } from "./sandbox.ts";
+import { hiddenFromSandbox } from "./sandbox.ts";
 
 /** The toolchains the test agent knows, by the executable a runner or check needs. */
 export const knownExecutables = ["python3", "node", "npm", "go", "cargo", "rustc", "java", "mvn", "cmake", "ctest", "make", "g++", "ruff"] as const;
@@ -32,8 +32,6 @@ function onPath(name: string, searchPath: string): string | undefined {
   return undefined;
 }
 
-const isHidden = (file: string) => hiddenHostTrees.some((tree) => file === tree || file.startsWith(`${tree}/`));
-
 /**
  * Resolved once per process, from the agent's own PATH. Shims (pyenv) need environment the sandbox
  * drops, so python is resolved to its real interpreter; toolchains installed under a home that the
@@ -54,7 +52,7 @@ export function discoverToolchains(env: Record<string, string | undefined>, agen
       try {
         const [executable, prefix] = execFileSync(resolved, ["-c", "import sys; print(sys.executable); print(sys.base_prefix)"], { encoding: "utf8", timeout: 10_000 }).trim().split("\n");
         resolved = executable!;
-        if (isHidden(prefix!)) readOnly.add(prefix!);
+        if (hiddenFromSandbox(prefix!)) readOnly.add(prefix!);
       } catch {
         continue;
       }
@@ -62,15 +60,15 @@ export function discoverToolchains(env: Record<string, string | undefined>, agen
     found[name] = resolved;
     folders.add(path.dirname(resolved));
     const real = realpathSync(resolved);
-    if (isHidden(resolved)) readOnly.add(path.dirname(resolved));
-    if (isHidden(real)) readOnly.add(path.dirname(path.dirname(real)));
+    if (hiddenFromSandbox(resolved)) readOnly.add(path.dirname(resolved));
+    if (hiddenFromSandbox(real)) readOnly.add(path.dirname(path.dirname(real)));
   }
   // rustup's proxies find their toolchains through RUSTUP_HOME, which defaults to a HOME the sandbox replaces.
   if (found.cargo) {
     const rustupHome = env.RUSTUP_HOME ?? (env.HOME ? path.join(env.HOME, ".rustup") : undefined);
     if (rustupHome && existsSync(rustupHome)) {
       toolEnv.RUSTUP_HOME = rustupHome;
-      if (isHidden(rustupHome)) readOnly.add(rustupHome);
+      if (hiddenFromSandbox(rustupHome)) readOnly.add(rustupHome);
     }
   }
   for (const folder of ["/usr/local/bin", "/usr/bin", "/bin"]) folders.add(folder);
@@ -81,7 +79,7 @@ export function discoverToolchains(env: Record<string, string | undefined>, agen
   if (existsSync(tsx)) tools.tsxLoader = tsx;
   if (found.ruff) tools.ruff = found.ruff;
   // The agent's own packages are shown read-only so TypeScript projects can be checked without installing a compiler.
-  if ((tools.tsc || tools.tsxLoader) && isHidden(agentNodeModules)) readOnly.add(agentNodeModules);
+  if ((tools.tsc || tools.tsxLoader) && hiddenFromSandbox(agentNodeModules)) readOnly.add(agentNodeModules);
   return { found, sandboxPath: [...folders].join(":"), readOnlyFolders: [...readOnly], env: toolEnv, tools };
 }
 

@@ -17,7 +17,9 @@ beforeAll(async () => {
     scenario: example.data(),
     writers: 4,
     // Backoff in milliseconds, not seconds: the faults are many and the machine is small.
-    env: { ASP_LLM_RETRY_BASE_MS: "5", ASP_LLM_RETRY_MAX_MS: "50" },
+    // A model that takes forced tool use: on the default model (native JSON output, decision 1063) a broken tool input
+    // or JSON in prose cannot happen, and this file exists to show the pipeline survives every fault.
+    env: { ASP_LLM_RETRY_BASE_MS: "5", ASP_LLM_RETRY_MAX_MS: "50", ASP_MODEL: "claude-haiku-5-5" },
   });
 }, 120_000);
 
