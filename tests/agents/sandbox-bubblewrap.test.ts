@@ -1,7 +1,7 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { runProjectTests } from "../../agents/test/run-project-tests.ts";
 import { testRunDeps } from "./support/test-run-deps.ts";
 
@@ -11,6 +11,19 @@ const canaryDirectory = mkdtempSync(path.join(os.tmpdir(), "asp-canary-"));
 const canary = path.join(canaryDirectory, "canary.txt");
 writeFileSync(canary, "host secret\n", { mode: 0o644 });
 const repositoryFile = path.resolve("package.json");
+// A host tree nobody thought to list (CI clones to /check): only an allow-list of system trees hides it.
+// Root may create one at the top; elsewhere the agent's own home stands in.
+const unlistedDirectory = (() => {
+  try {
+    return mkdtempSync("/asp-unlisted-");
+  } catch {
+    return mkdtempSync(path.join(os.homedir(), "asp-unlisted-"));
+  }
+})();
+const unlistedCanary = path.join(unlistedDirectory, "canary.txt");
+writeFileSync(unlistedCanary, "host secret\n", { mode: 0o644 });
+chmodSync(unlistedDirectory, 0o755);
+afterAll(() => rmSync(unlistedDirectory, { recursive: true, force: true }));
 
 const probe = (body: string) => [
   { path: "probe/__init__.py", content: "" },
@@ -26,9 +39,9 @@ describe("the bubblewrap sandbox", () => {
     expect(report.verdict).toBe("PASS");
   });
 
-  it("hides files outside the project's copy: a canary in another temp folder, the repository, the user's home", async () => {
+  it("hides files outside the project's copy: a canary in another temp folder, the repository, an unlisted top-level folder, the user's home", async () => {
     const report = await runProjectTests(
-      probe(`for path in [${JSON.stringify(canary)}, ${JSON.stringify(repositoryFile)}, os.path.expanduser("~root/.bash_history")]:\n    self.assertFalse(os.path.exists(path), path)\nwith self.assertRaises(OSError):\n    open("/usr/bin/asp-write-probe", "w")`),
+      probe(`for path in [${JSON.stringify(canary)}, ${JSON.stringify(repositoryFile)}, ${JSON.stringify(unlistedCanary)}, os.path.expanduser("~root/.bash_history")]:\n    self.assertFalse(os.path.exists(path), path)\nwith self.assertRaises(OSError):\n    open("/usr/bin/asp-write-probe", "w")`),
       deps,
     );
     expect(report.output).not.toContain("host secret");
