@@ -19,6 +19,10 @@ export const defectSchema = z.object({
   removedIn: z.string(),
   file: z.string().optional(),
   source: z.string().describe("reviewer or check that found it"),
+  /** The gate's id for the finding (DR-<n>, CR-<n>), when it gave one. */
+  findingId: z.string().optional(),
+  /** The gate rounds that raised it: one defect however often it came back. */
+  rounds: z.array(z.number().int().positive()).optional(),
 });
 export type Defect = z.infer<typeof defectSchema>;
 

@@ -8,7 +8,7 @@ export const feedbackSchema = z.object({
   fromStage: z.string(),
   round: z.number().int().positive(),
   summary: z.string(),
-  findings: z.array(findingSchema.extend({ reviewer: z.string().optional() })),
+  findings: z.array(findingSchema.extend({ reviewer: z.string().optional(), id: z.string().optional() })),
   /** Files the feedback implicates: only these are regenerated. Empty means "not file specific". */
   files: z.array(z.string()),
   /** A test gate's failing tests as the report structured them (name, message, file:line), for the writers. */
@@ -51,6 +51,8 @@ export const runStateSchema = z.object({
   status: runStatusSchema,
   stageIndex: z.number().int().nonnegative(),
   rounds: z.record(z.string(), z.number().int().nonnegative()),
+  /** Per gate, how many times it failed: its own loop's rounds (a run stored before this field has none). */
+  gateFailures: z.record(z.string(), z.number().int().nonnegative()).default({}),
   outputs: z.record(z.string(), z.unknown()),
   feedback: feedbackSchema.optional(),
   /** The stage the pending feedback is for: only that stage receives it. */

@@ -5,13 +5,12 @@ import { codeResultSchema } from "../../schemas/file-job.ts";
 import { reviewSchema, type Review } from "../../schemas/review.ts";
 import { stageInputSchema } from "../../schemas/run.ts";
 import type { AgentDeps } from "../shared/agent-deps.ts";
-import { fanOutReviewers } from "../shared/fan-out-reviewers.ts";
-import { assembleReview } from "../shared/review-outcome.ts";
-import { codeVerdict, mergeFindings } from "../shared/verdict.ts";
+import { reviewAtGate } from "../shared/gate-review.ts";
+import { codeVerdict } from "../shared/verdict.ts";
 import { builtInSpecialties } from "../reviewer/agent.ts";
 import { checkCode } from "./automated-checks.ts";
 
-const codeReviewInputSchema = stageInputSchema.and(z.object({ design: designSchema, code: codeResultSchema }));
+const codeReviewInputSchema = stageInputSchema.and(z.object({ design: designSchema, code: codeResultSchema, codeReview: z.unknown().optional() }));
 type CodeReviewInput = z.infer<typeof codeReviewInputSchema>;
 
 export const codeReviewAgent = defineAgent<CodeReviewInput, Review, AgentDeps>({
@@ -28,15 +27,17 @@ export const codeReviewAgent = defineAgent<CodeReviewInput, Review, AgentDeps>({
         content: (await context.deps.artifacts.getText(file.artifact)) ?? "",
       })),
     );
-    const automated = checkCode(files).map((finding) => ({ ...finding, reviewer: "automated-checks" }));
-    const reviewers = [...builtInSpecialties.map((specialty) => `review-${specialty}`), ...input.reviewers];
-    const outcomes = await fanOutReviewers(context, reviewers, { gate: "code-review", task: input.task, design: input.design, files }, { timeoutMs: 300_000 });
     const paths = new Set(files.map((file) => file.path));
-    // A finding that names a file outside the project cannot be acted on; keep it, unattached.
-    const findings = mergeFindings([...automated, ...outcomes.flatMap((outcome) => outcome.findings)]).map((finding) =>
-      finding.file && !paths.has(finding.file) ? { ...finding, file: undefined } : finding,
-    );
-    const reviewerFailed = outcomes.some((outcome) => outcome.status === "error");
-    return assembleReview({ verdict: codeVerdict(findings, reviewerFailed), findings, automatedFindings: automated.length, outcomes, describe: `over ${files.length} files` });
+    return reviewAtGate(context, {
+      gate: "code-review",
+      reviewers: [...builtInSpecialties.map((specialty) => `review-${specialty}`), ...input.reviewers],
+      job: { gate: "code-review", task: input.task, design: input.design, files },
+      automated: checkCode(files).map((finding) => ({ ...finding, reviewer: "automated-checks" })),
+      previousReview: input.codeReview,
+      verdictOf: codeVerdict,
+      describe: `over ${files.length} files`,
+      // A finding that names a file outside the project cannot be acted on; keep it, unattached.
+      adjust: (finding) => (finding.file && !paths.has(finding.file) ? { ...finding, file: undefined } : finding),
+    });
   },
 });

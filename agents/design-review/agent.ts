@@ -5,13 +5,12 @@ import { planSchema } from "../../schemas/plan.ts";
 import { reviewSchema, type Review } from "../../schemas/review.ts";
 import { stageInputSchema } from "../../schemas/run.ts";
 import type { AgentDeps } from "../shared/agent-deps.ts";
-import { fanOutReviewers } from "../shared/fan-out-reviewers.ts";
-import { assembleReview } from "../shared/review-outcome.ts";
-import { designVerdict, mergeFindings } from "../shared/verdict.ts";
+import { reviewAtGate } from "../shared/gate-review.ts";
+import { designVerdict } from "../shared/verdict.ts";
 import { builtInSpecialties } from "../reviewer/agent.ts";
 import { checkDesign } from "./automated-checks.ts";
 
-const designReviewInputSchema = stageInputSchema.and(z.object({ plan: planSchema, design: designSchema }));
+const designReviewInputSchema = stageInputSchema.and(z.object({ plan: planSchema, design: designSchema, designReview: z.unknown().optional() }));
 type DesignReviewInput = z.infer<typeof designReviewInputSchema>;
 
 export const designReviewAgent = defineAgent<DesignReviewInput, Review, AgentDeps>({
@@ -21,16 +20,15 @@ export const designReviewAgent = defineAgent<DesignReviewInput, Review, AgentDep
   input: designReviewInputSchema,
   output: reviewSchema,
   async handle(input, context) {
-    const automated = checkDesign(input.design, input.plan).map((finding) => ({ ...finding, reviewer: "automated-checks" }));
-    const reviewers = [...builtInSpecialties.map((specialty) => `review-${specialty}`), ...input.reviewers];
-    const outcomes = await fanOutReviewers(
-      context,
-      reviewers,
-      { gate: "design-review", task: input.task, plan: input.plan, design: input.design },
-      { timeoutMs: 300_000 },
-    );
-    const findings = mergeFindings([...automated, ...outcomes.flatMap((outcome) => outcome.findings)]);
-    const reviewerFailed = outcomes.some((outcome) => outcome.status === "error");
-    return assembleReview({ verdict: designVerdict(findings, reviewerFailed), findings, automatedFindings: automated.length, outcomes, describe: "on the design" });
+    return reviewAtGate(context, {
+      gate: "design-review",
+      reviewers: [...builtInSpecialties.map((specialty) => `review-${specialty}`), ...input.reviewers],
+      job: { gate: "design-review", task: input.task, plan: input.plan, design: input.design },
+      automated: checkDesign(input.design, input.plan).map((finding) => ({ ...finding, reviewer: "automated-checks" })),
+      // The stage input carries every earlier output by name: in round 2 this is round 1's review.
+      previousReview: input.designReview,
+      verdictOf: designVerdict,
+      describe: "on the design",
+    });
   },
 });

@@ -5,9 +5,10 @@ import { stageInputSchema } from "../../schemas/run.ts";
 import { z } from "zod";
 import type { AgentDeps } from "../shared/agent-deps.ts";
 import { modelForJob } from "../shared/model-for-job.ts";
-import { renderFeedback, renderPlan, taskValues } from "../shared/render.ts";
+import { renderFeedback, renderPlan, renderPreviousDesign, taskValues } from "../shared/render.ts";
 
-const designInputSchema = stageInputSchema.and(z.object({ plan: planSchema }));
+// `design` is there from round 2 on: the stage input carries every earlier output by name.
+const designInputSchema = stageInputSchema.and(z.object({ plan: planSchema, design: designSchema.optional() }));
 type DesignInput = z.infer<typeof designInputSchema>;
 
 export const designAgent = defineAgent<DesignInput, Design, AgentDeps>({
@@ -29,6 +30,8 @@ export const designAgent = defineAgent<DesignInput, Design, AgentDeps>({
         ...taskValues(input.task),
         plan: renderPlan(input.plan),
         feedback: renderFeedback(input.feedback),
+        // A design sent back by its review is revised, not started again: a fresh design brings fresh findings.
+        previousDesign: input.feedback ? renderPreviousDesign(input.design) : "",
       }),
       maxTokens: 8000,
     });

@@ -10,6 +10,7 @@ export function initialRunState(request: RunRequest, pipeline: Pipeline, now: st
     status: "running",
     stageIndex: 0,
     rounds: {},
+    gateFailures: {},
     outputs: {},
     history: [],
     ...(request.budgetUsd ?? request.task.budgetUsd ? { budgetUsd: request.budgetUsd ?? request.task.budgetUsd } : {}),
@@ -50,36 +51,45 @@ export interface GateDecision {
   passed: boolean;
   goto?: string;
   exhausted: boolean;
+  /** How many times this gate has failed in the run, this time included. */
+  failures: number;
 }
 
-/** Judges a gate stage's output against the pipeline's rule for it. */
-export function judgeGate(stage: Stage, round: number, output: Record<string, unknown>): GateDecision | undefined {
+/**
+ * Judges a gate stage's output against the pipeline's rule for it. `maxRounds` bounds the gate's own
+ * loop: it counts the times this gate failed, not the times it ran, so code review re-run after a
+ * failing test (another gate's loop) does not use up code review's rounds.
+ */
+export function judgeGate(stage: Stage, failuresBefore: number, output: Record<string, unknown>): GateDecision | undefined {
   if (!stage.gate) return undefined;
   const verdict = String(output.verdict ?? "MISSING");
   const passed = stage.gate.pass.includes(verdict);
-  if (passed) return { verdict, passed, exhausted: false };
+  if (passed) return { verdict, passed, exhausted: false, failures: failuresBefore };
+  const failures = failuresBefore + 1;
   const findings = Array.isArray(output.findings) ? (output.findings as Array<{ target?: string; severity?: string }>) : [];
   const routed = findings.find((finding) => finding.target && stage.gate!.routes[finding.target] && (finding.severity === "critical" || finding.severity === "high"));
   const goto = routed ? stage.gate.routes[routed.target!] : stage.gate.onFail?.goto;
   const maxRounds = stage.gate.onFail?.maxRounds ?? 1;
-  return { verdict, passed, exhausted: !goto || round >= maxRounds, ...(goto ? { goto } : {}) };
+  return { verdict, passed, exhausted: !goto || failures >= maxRounds, failures, ...(goto ? { goto } : {}) };
 }
 
 /** Records a finished stage and moves the run on: forward, back with feedback, or to failure. */
 export function completeStage(state: RunState, pipeline: Pipeline, stage: Stage, round: number, output: Record<string, unknown>, now: string): { state: RunState; decision?: GateDecision } {
-  const decision = judgeGate(stage, round, output);
+  const decision = judgeGate(stage, state.gateFailures?.[stage.id] ?? 0, output);
   const history = state.history.map((record, index) =>
     index === state.history.length - 1 && record.stage === stage.id
       ? { ...record, status: "completed" as const, finishedAt: now, ...(decision ? { verdict: decision.verdict } : {}) }
       : record,
   );
   const consumedFeedback = state.feedbackFor === stage.id ? { feedback: undefined, feedbackFor: undefined } : {};
-  const base: RunState = { ...state, ...consumedFeedback, outputs: { ...state.outputs, [stage.output]: output }, history, updatedAt: now };
+  const gateFailures = decision ? { ...state.gateFailures, [stage.id]: decision.failures } : state.gateFailures;
+  const base: RunState = { ...state, ...consumedFeedback, gateFailures, outputs: { ...state.outputs, [stage.output]: output }, history, updatedAt: now };
   const index = pipeline.stages.indexOf(stage);
   if (!decision || decision.passed || state.status !== "running") return { state: { ...base, stageIndex: index + 1 }, decision };
   if (decision.exhausted) {
     const summary = typeof output.summary === "string" ? output.summary : "";
-    const reason = `the ${stage.id} gate failed with ${decision.verdict} after ${round} round(s)${summary ? `: ${summary}` : ""}`;
+    // Rounds of the gate's own loop: the times it failed.
+    const reason = `the ${stage.id} gate failed with ${decision.verdict} after ${decision.failures} round(s)${summary ? `: ${summary}` : ""}`;
     return { state: { ...base, status: "failed", reason, stageIndex: index + 1 }, decision };
   }
   const target = pipeline.stages.findIndex((candidate) => candidate.id === decision.goto);

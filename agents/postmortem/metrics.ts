@@ -1,3 +1,4 @@
+import { findingKey } from "../shared/finding-identity.ts";
 import type { AspEvent } from "../../schemas/event.ts";
 import type { CodeResult } from "../../schemas/file-job.ts";
 import type { Plan } from "../../schemas/plan.ts";
@@ -36,16 +37,28 @@ function injectionPhase(finding: Pick<Finding, "target">, removedIn: string): st
   return removedIn === "design-review" ? "design" : "code";
 }
 
-/** Every finding of every gate round is a defect, logged with where it was injected and removed. */
+/**
+ * Every finding of every gate round is a defect, logged with where it was injected and removed. The same
+ * finding raised in several rounds of a gate (by its id, or by what and where it is) is one defect, with
+ * the rounds it was raised in: a defect fixed and raised again counts once, not once per round.
+ */
 export function defectLog(events: AspEvent[]): Defect[] {
   const defects: Defect[] = [];
+  const byIdentity = new Map<string, Defect>();
   for (const event of events) {
     if (event.type !== "gate.verdict") continue;
     const stage = String(event.data.stage);
-    const findings = (event.data.findings ?? []) as Array<Finding & { reviewer?: string }>;
+    const round = Number(event.data.round ?? 1);
+    const findings = (event.data.findings ?? []) as Array<Finding & { reviewer?: string; id?: string }>;
     for (const finding of findings) {
       if (finding.severity === "info") continue;
-      defects.push({
+      const identity = `${stage}|${finding.id ?? findingKey(finding)}`;
+      const known = byIdentity.get(identity);
+      if (known) {
+        if (!known.rounds!.includes(round)) known.rounds!.push(round);
+        continue;
+      }
+      const defect: Defect = {
         id: `D${defects.length + 1}`,
         description: finding.description,
         severity: finding.severity,
@@ -55,7 +68,11 @@ export function defectLog(events: AspEvent[]): Defect[] {
         removedIn: finding.category === "compile" ? "compile" : stage,
         ...(finding.file ? { file: finding.file } : {}),
         source: finding.reviewer ?? stage,
-      });
+        ...(finding.id ? { findingId: finding.id } : {}),
+        rounds: [round],
+      };
+      byIdentity.set(identity, defect);
+      defects.push(defect);
     }
   }
   return defects;

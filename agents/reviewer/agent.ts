@@ -3,7 +3,7 @@ import { reviewerJobSchema, type ReviewerJob } from "../../schemas/reviewer-job.
 import { reviewerReplySchema, type ReviewerReply } from "../../schemas/review.ts";
 import type { AgentDeps } from "../shared/agent-deps.ts";
 import { modelForJob } from "../shared/model-for-job.ts";
-import { renderDesign, renderPlan } from "../shared/render.ts";
+import { renderDesign, renderPlan, renderPreviousFindings, taskValues } from "../shared/render.ts";
 
 export const builtInSpecialties = ["security", "maintainability", "architecture"] as const;
 
@@ -45,7 +45,11 @@ export function defineReviewer(specialty: string): AgentDefinition<ReviewerJob, 
           artifact,
           focus: await prompts.render(`reviewer/focus-${specialty}`, 1),
         }),
-        prompt: await prompts.render("reviewer/user", 1, { title: job.task.title, description: job.task.description, artifactText: artifactText(job) }),
+        prompt: await prompts.render("reviewer/user", 1, {
+          ...taskValues(job.task),
+          artifactText: artifactText(job),
+          previousFindings: renderPreviousFindings(job.previousFindings),
+        }),
         maxTokens: 4000,
       });
     },

@@ -5,6 +5,7 @@ import type { Task } from "../../schemas/task.ts";
 import type { Manifest } from "../../schemas/manifest.ts";
 import type { DesignPackage } from "../../schemas/design.ts";
 import type { DependencyFile, FailingTest } from "../../schemas/file-job.ts";
+import type { PreviousFinding } from "../../schemas/reviewer-job.ts";
 
 export function taskValues(task: Task): Record<string, string> {
   return {
@@ -64,9 +65,25 @@ export function renderFeedback(feedback: Feedback | undefined, onlyFile?: string
   if (!feedback) return "";
   const findings = feedback.findings.filter((finding) => !onlyFile || !finding.file || finding.file === onlyFile);
   const lines = findings.map(
-    (finding) => `- [${finding.severity}] ${finding.file ? `${finding.file}${finding.line ? `:${finding.line}` : ""}: ` : ""}${finding.description}${finding.recommendation ? ` — ${finding.recommendation}` : ""}`,
+    (finding) => `- [${finding.severity}${finding.id ? ` ${finding.id}` : ""}] ${finding.file ? `${finding.file}${finding.line ? `:${finding.line}` : ""}: ` : ""}${finding.description}${finding.recommendation ? ` — ${finding.recommendation}` : ""}`,
   );
   return `\nFeedback from ${feedback.fromStage} (round ${feedback.round}): ${feedback.summary}\n${lines.join("\n")}\nFix these problems.`;
+}
+
+/** The gate's previous findings, by id, for the reviewer to say which are resolved. */
+export function renderPreviousFindings(findings: PreviousFinding[]): string {
+  if (findings.length === 0) return "";
+  const lines = findings.map((finding) => {
+    const where = finding.file ? ` ${finding.file}${finding.line ? `:${finding.line}` : ""}` : finding.componentId ? ` (component ${finding.componentId})` : "";
+    return `- ${finding.id} [${finding.severity}]${finding.reviewer ? ` from ${finding.reviewer}` : ""}${where}: ${finding.description}`;
+  });
+  return `\nFindings of the previous round. List the id of each one that is now fixed in \`resolved\`; report again any that is not:\n${lines.join("\n")}\n`;
+}
+
+/** The design of the previous round, which a revision changes where the findings say and keeps elsewhere. */
+export function renderPreviousDesign(design: Design | undefined): string {
+  if (!design) return "";
+  return `\nYour previous design, which the review above is about. Revise it: fix what the findings name, keep what they do not touch.\n<previous-design>\n${renderDesign(design)}\n</previous-design>\n`;
 }
 
 // ---- Code path: what one file's writer is told (decisions 1101-1103). Each is its own prompt placeholder. ----

@@ -1,8 +1,7 @@
-import type { Finding } from "../../schemas/review.ts";
+import type { Finding, GateFinding } from "../../schemas/review.ts";
+import { normalise } from "./finding-identity.ts";
 
-export interface ReviewerFinding extends Finding {
-  reviewer: string;
-}
+export type ReviewerFinding = GateFinding;
 
 /** Findings from several reviewers often say the same thing; keep the most severe copy of each. */
 export function mergeFindings(findings: ReviewerFinding[]): ReviewerFinding[] {
@@ -16,22 +15,18 @@ export function mergeFindings(findings: ReviewerFinding[]): ReviewerFinding[] {
   return [...byKey.values()].sort((left, right) => rank[left.severity] - rank[right.severity]);
 }
 
-function normalise(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9]+/g, " ").trim();
-}
-
 export function hasBlockingFinding(findings: Finding[]): boolean {
   return findings.some((finding) => finding.severity === "critical" || finding.severity === "high");
 }
 
-/** Design review: any critical/high ⇒ FAIL, any medium ⇒ NEEDS_IMPROVEMENT. A failed reviewer fails closed. */
-export function designVerdict(findings: Finding[], reviewerFailed: boolean): "PASS" | "NEEDS_IMPROVEMENT" | "FAIL" {
-  if (reviewerFailed || hasBlockingFinding(findings)) return "FAIL";
+/** Design review: any critical/high ⇒ FAIL, any medium ⇒ NEEDS_IMPROVEMENT. (A failed reviewer errors the stage instead.) */
+export function designVerdict(findings: Finding[]): "PASS" | "NEEDS_IMPROVEMENT" | "FAIL" {
+  if (hasBlockingFinding(findings)) return "FAIL";
   return findings.some((finding) => finding.severity === "medium") ? "NEEDS_IMPROVEMENT" : "PASS";
 }
 
-/** Code review: any critical/high ⇒ FAIL, any medium ⇒ CONDITIONAL_PASS. A failed reviewer fails closed. */
-export function codeVerdict(findings: Finding[], reviewerFailed: boolean): "PASS" | "CONDITIONAL_PASS" | "FAIL" {
-  if (reviewerFailed || hasBlockingFinding(findings)) return "FAIL";
+/** Code review: any critical/high ⇒ FAIL, any medium ⇒ CONDITIONAL_PASS. (A failed reviewer errors the stage instead.) */
+export function codeVerdict(findings: Finding[]): "PASS" | "CONDITIONAL_PASS" | "FAIL" {
+  if (hasBlockingFinding(findings)) return "FAIL";
   return findings.some((finding) => finding.severity === "medium") ? "CONDITIONAL_PASS" : "PASS";
 }

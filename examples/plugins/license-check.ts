@@ -31,12 +31,12 @@ export function isSourceFile(filePath: string): boolean {
 /** The whole rule, pure: files in, reply out. */
 export function reviewLicensing(job: ReviewerJob): ReviewerReply {
   if (job.gate !== "code-review" || !job.files) {
-    return { summary: "licensing is checked on code; nothing to check at this gate", findings: [] };
+    return { summary: "licensing is checked on code; nothing to check at this gate", findings: [], resolved: [] };
   }
   const licenseFile = job.files.find((file) => licenseFileNames.test(path.basename(file.path)));
   const sources = job.files.filter((file) => isSourceFile(file.path) && file.content.trim() !== "");
   if (licenseFile) {
-    return { summary: `licensed by ${licenseFile.path}; ${sources.length} source file(s) inherit it`, findings: [] };
+    return { summary: `licensed by ${licenseFile.path}; ${sources.length} source file(s) inherit it`, findings: [], resolved: [] };
   }
   const missing = sources.filter((file) => !hasLicenseHeader(file.content));
   const findings: Finding[] = missing.map((file) => ({
@@ -48,10 +48,14 @@ export function reviewLicensing(job: ReviewerJob): ReviewerReply {
     target: "code",
     file: file.path,
     line: 1,
+    // A fact the check established, not an opinion: the gate's evidence rule keeps it high.
+    evidence: `none of the ${job.files!.length} project files is a LICENSE file, and ${file.path} has no SPDX-License-Identifier line`,
   }));
   return {
     summary: missing.length === 0 ? `all ${sources.length} source file(s) carry an SPDX header` : `${missing.length} of ${sources.length} source file(s) have no licence (no LICENSE file, no SPDX header)`,
     findings,
+    // This check does not follow earlier findings: one that is fixed is simply not raised again.
+    resolved: [],
   };
 }
 

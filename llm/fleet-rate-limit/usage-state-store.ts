@@ -32,20 +32,39 @@ export function keyFor(model: string): string {
   return model.replace(/[^A-Za-z0-9_-]/g, "_") || "_";
 }
 
+/** Times the bucket is opened afresh within one change before the change fails (retryably). */
+const maximumReopens = 3;
+
+/** The bucket's stream is gone: a restarted server does not keep a memory-storage bucket. */
+function isMissingBucket(error: unknown): boolean {
+  const apiCode = (error as { api_error?: { err_code?: number } } | undefined)?.api_error?.err_code;
+  return apiCode === 10059 || isTransient(error) || /stream not found|no responders/i.test(String((error as Error)?.message));
+}
+
 /**
  * One key per model in the rate-limits bucket, updated by compare-and-set on the key's revision
  * (`create` when it is new, `update(key, value, revision)` after): two processes that read the same
  * revision cannot both write, so the fleet never admits more than the limit (decision 1080).
+ * The bucket lives in memory, so a restarted server has lost it: a read or write that finds it gone
+ * opens it again (which creates it, empty: the limits start a new window) instead of failing every
+ * model call for the rest of the process's life.
  */
-export function createUsageStateStore(open: () => Promise<KV>): UsageStateStore {
+export function createUsageStateStore(open: (() => Promise<KV>) & { forget?: () => void }): UsageStateStore {
   return {
     async modify(model, change) {
       const key = keyFor(model);
-      for (let conflicts = 0; ; conflicts++) {
+      for (let conflicts = 0, reopens = 0; ; conflicts++) {
         const bucket = await open();
-        const entry = await retryTransient(() => bucket.get(key));
-        const present = entry !== null && entry.operation === "PUT";
-        const outcome = change(present ? readState(entry.value) : emptyState());
+        let entry: Awaited<ReturnType<KV["get"]>>;
+        try {
+          entry = await retryTransient(() => bucket.get(key));
+        } catch (error) {
+          if (!isMissingBucket(error) || !open.forget || reopens >= maximumReopens) throw error;
+          reopens += 1;
+          open.forget();
+          continue;
+        }
+        const outcome = change(entry !== null && entry.operation === "PUT" ? readState(entry.value) : emptyState());
         if (!outcome.next) return outcome.result;
         const value = JSON.stringify(outcome.next);
         try {
@@ -56,7 +75,11 @@ export function createUsageStateStore(open: () => Promise<KV>): UsageStateStore 
         } catch (error) {
           // A write that timed out may or may not have landed; reading again and re-deciding can only
           // count a call twice, never let one through unseen.
-          if (!isConflict(error) && !isTransient(error)) throw error;
+          if (!isConflict(error) && !isTransient(error)) {
+            if (!isMissingBucket(error) || !open.forget || reopens >= maximumReopens) throw error;
+            reopens += 1;
+            open.forget();
+          }
           if (conflicts >= maximumConflicts) {
             throw new BusError(`the rate-limit state of model ${model} kept changing under ${maximumConflicts} attempts to update it`, { cause: error, details: { model } });
           }

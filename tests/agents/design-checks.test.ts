@@ -48,14 +48,13 @@ describe("automated design checks", () => {
 
 describe("gate verdicts", () => {
   const finding = (severity: "critical" | "high" | "medium" | "low", description = "x") => ({ severity, category: "c", description, recommendation: "", defectType: "function" as const, target: "design" as const, reviewer: "r" });
-  it("fails on any critical or high finding, and closed when a reviewer failed", () => {
-    expect(designVerdict([finding("low")], false)).toBe("PASS");
-    expect(designVerdict([finding("medium")], false)).toBe("NEEDS_IMPROVEMENT");
-    expect(designVerdict([finding("high")], false)).toBe("FAIL");
-    expect(designVerdict([], true)).toBe("FAIL");
-    expect(codeVerdict([finding("medium")], false)).toBe("CONDITIONAL_PASS");
-    expect(codeVerdict([finding("critical")], false)).toBe("FAIL");
-    expect(codeVerdict([], true)).toBe("FAIL");
+  it("fails on any critical or high finding", () => {
+    expect(designVerdict([finding("low")])).toBe("PASS");
+    expect(designVerdict([finding("medium")])).toBe("NEEDS_IMPROVEMENT");
+    expect(designVerdict([finding("high")])).toBe("FAIL");
+    expect(codeVerdict([finding("medium")])).toBe("CONDITIONAL_PASS");
+    expect(codeVerdict([finding("critical")])).toBe("FAIL");
+    expect(codeVerdict([])).toBe("PASS");
   });
 
   it("merges duplicate findings from several reviewers, keeping the most severe", () => {

@@ -53,6 +53,28 @@ describe("the orchestrator's state machine", () => {
     expect(state.reason).toMatch(/^the test gate failed with FAIL after 3 round\(s\)/);
   });
 
+  it("counts each gate's own failures: code review re-run after failing tests keeps its three rounds", () => {
+    const failingTests = { verdict: "FAIL", failures: [{ name: "t", message: "boom" }], implicatedFiles: ["a.py"] };
+    const highFinding = { verdict: "FAIL", summary: "no input check", findings: [{ severity: "high", category: "c", description: "no input check", target: "code", file: "a.py" }] };
+    // Tests fail twice (rounds 1 and 2), then code review fails on its 3rd and 4th run: its first and second failures.
+    const { state, visits } = drive((stage, round) => {
+      if (stage === "test" && round <= 2) return failingTests;
+      if (stage === "code-review" && (round === 3 || round === 4)) return highFinding;
+      return pass(stage);
+    });
+    expect(visits.filter((visit) => visit.startsWith("code-review"))).toEqual(["code-review#1", "code-review#2", "code-review#3", "code-review#4", "code-review#5"]);
+    expect(state.gateFailures).toEqual({ "design-review": 0, "code-review": 2, test: 2 });
+    expect(state.status).toBe("running");
+  });
+
+  it("fails code review after its own third failure, whatever the test gate did before", () => {
+    const highFinding = { verdict: "FAIL", findings: [{ severity: "high", category: "c", description: "x", target: "code" }] };
+    const { state } = drive((stage, round) => (stage === "test" && round === 1 ? { verdict: "FAIL", failures: [{ name: "t", message: "m" }] } : stage === "code-review" && round >= 2 ? highFinding : pass(stage)));
+    expect(state.gateFailures["code-review"]).toBe(3);
+    expect(state.rounds["code-review"]).toBe(4);
+    expect(state.reason).toMatch(/^the code-review gate failed with FAIL after 3 round\(s\)/);
+  });
+
   it("passes test failures to the code stage as feedback naming the implicated files", () => {
     let seen: RunState["feedback"];
     drive((stage, round, state) => {

@@ -13,7 +13,7 @@ beforeAll(async () => {
   await publishEvents(bus, [...early, ...coding, ...finishing]);
   await createRunStore(bus.connection, bus.subjects).put({
     runId, task: { title: "Word counter CLI", description: "count words", requirements: [] }, pipeline: "default", status: "passed", stageIndex: 7,
-    rounds: {}, outputs: {}, history: [], startedAt: "2025-01-01T10:00:00.000Z", updatedAt: "2025-01-01T10:00:29.000Z",
+    rounds: {}, gateFailures: {}, outputs: {}, history: [], startedAt: "2025-01-01T10:00:00.000Z", updatedAt: "2025-01-01T10:00:29.000Z",
   });
   await createHistoryStore(bus.connection, bus.subjects).put({
     runId, finishedAt: "2025-01-01T10:00:29.000Z", outcome: "passed", estimatedComplexity: 12, actualTokens: 6800, actualCostUsd: 0.039,

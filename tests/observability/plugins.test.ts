@@ -62,6 +62,7 @@ describe("plug-in reviewer: examples/plugins/license-check.ts", () => {
     specialty: "license",
     task,
     files: files.map((file) => ({ ...file, type: file.path.startsWith("test_") ? "test" : "source" })),
+    previousFindings: [],
   });
   const source = "def count(text):\n    return len(text.split())\n";
 

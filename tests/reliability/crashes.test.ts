@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FleetProcess } from "../../cli/fleet.ts";
 import { loadExampleScenario, type ExampleScenario, type ScenarioData } from "../e2e/support/example-scenarios.ts";
@@ -7,6 +9,12 @@ import { expectCompleteRun, processByInstance } from "./support/run-checks.ts";
 let harness: ReliabilityHarness;
 let example: ExampleScenario;
 let data: ScenarioData;
+function tailOfLogs(directory: string, lines = 20): string {
+  return readdirSync(directory)
+    .map((file) => `== ${file}\n${readFileSync(path.join(directory, file), "utf8").trimEnd().split("\n").slice(-lines).join("\n")}`)
+    .join("\n");
+}
+
 /** The fleet's processes, including the ones a test added. */
 const everyProcess = (): FleetProcess[] => harness.fleet.processes;
 
@@ -86,7 +94,12 @@ describe("SIGKILL in the middle of a run", () => {
     await watch.waitFor((event) => event.type === "file.started");
     await harness.restartServer(1000);
 
-    const result = await outcome;
+    // A run that never ends says little by itself: print what the run did and what the agents logged.
+    const result = await outcome.catch(async (error: unknown) => {
+      const events = (await harness.readEvents(runId)).map((event) => `${event.type} ${event.agent} ${event.jobId ?? ""}`);
+      console.error(`events of ${runId}:\n${events.join("\n")}\nagent logs:\n${tailOfLogs(harness.logDirectory)}`);
+      throw error;
+    });
     watch.stop();
     await expectCompleteRun(harness, data, result, { afterServerCrash: true });
     // Every agent process survived the outage: none exited.

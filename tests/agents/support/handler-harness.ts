@@ -11,6 +11,7 @@ import { createPromptStore, type PromptStore } from "../../../prompts/prompt-sto
 import type { AgentDeps } from "../../../agents/shared/agent-deps.ts";
 import type { ArtifactStore } from "../../../agents/shared/artifact-store.ts";
 import { fileWriterAgent } from "../../../agents/file-writer/agent.ts";
+import { defineReviewer } from "../../../agents/reviewer/agent.ts";
 import type { FileJob } from "../../../schemas/file-job.ts";
 import type { ScenarioInput } from "../../../simulator/index.ts";
 import { startSimulatedModel, type SimulatedModel } from "../../llm/support/simulated-model.ts";
@@ -36,7 +37,7 @@ export interface HandlerHarness extends AsyncDisposable {
   fileJobs: RecordedFileJob[];
   artifacts: Map<string, string>;
   /** A job context for one handler call, with these deps; the code agent's file jobs run the real file-writer handler. */
-  context(options?: { jobId?: string; runId?: string; agent?: string }): JobContext<AgentDeps>;
+  context(options?: { jobId?: string; runId?: string; agent?: string; attempt?: number }): JobContext<AgentDeps>;
   eventsOfType(type: string): RecordedEvent[];
   /** The simulator's requests for one file, in order. */
   fileRequests(file: string): Array<{ round: number | null; text: string }>;
@@ -80,8 +81,8 @@ export async function promptsWithout(prompt: string, placeholder: string): Promi
  * through its codecs to the real file-writer handler; artifacts live in a map; events are recorded in order.
  * A file job whose id was answered before gets its stored answer back, as the job client's stored results do.
  */
-export async function startHandlerHarness(options: { scenario: ScenarioInput; promptsDirectory?: string }): Promise<HandlerHarness> {
-  const model = await startSimulatedModel({ scenario: options.scenario });
+export async function startHandlerHarness(options: { scenario: ScenarioInput; promptsDirectory?: string; maxAttempts?: number }): Promise<HandlerHarness> {
+  const model = await startSimulatedModel({ scenario: options.scenario, ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}) });
   const prompts: PromptStore = createPromptStore(options.promptsDirectory);
   const events: RecordedEvent[] = [];
   const fileJobs: RecordedFileJob[] = [];
@@ -105,7 +106,7 @@ export async function startHandlerHarness(options: { scenario: ScenarioInput; pr
     },
   };
 
-  const context = (contextOptions: { jobId?: string; runId?: string; agent?: string } = {}): JobContext<AgentDeps> => {
+  const context = (contextOptions: { jobId?: string; runId?: string; agent?: string; attempt?: number } = {}): JobContext<AgentDeps> => {
     const runId = contextOptions.runId ?? "run-1";
     const jobId = contextOptions.jobId ?? `${runId}-job`;
     const agent = contextOptions.agent ?? "code";
@@ -114,7 +115,7 @@ export async function startHandlerHarness(options: { scenario: ScenarioInput; pr
       traceId: `trace-${runId}`,
       jobId,
       agent,
-      attempt: 1,
+      attempt: contextOptions.attempt ?? 1,
       instanceId: `${agent}-instance`,
       headers: {},
       deps,
@@ -130,7 +131,16 @@ export async function startHandlerHarness(options: { scenario: ScenarioInput; pr
 
   const jobs: JobClient = {
     async request<I, O>(agent: string, input: I, requestOptions: RequestOptions<I, O>): Promise<JobReply<O>> {
-      if (agent !== "file-writer") throw new Error(`the handler harness runs only file-writer jobs, not ${agent}`);
+      if (agent.startsWith("review-")) {
+        // A gate's reviewer job: through its codecs to the real reviewer handler; a failure reaches the gate as the job client's error would.
+        const reviewer = defineReviewer(agent.slice("review-".length));
+        const encoded = requestOptions.inputCodec.encode(input);
+        const job = toCodec(reviewer.input).decode(encoded.data, encoded.headers);
+        const reply = await reviewer.handle(job, context({ runId: requestOptions.runId, jobId: requestOptions.jobId ?? agent, agent }));
+        const result = toCodec(reviewer.output).encode(reply);
+        return { output: requestOptions.outputCodec.decode(result.data, result.headers ?? {}), headers: result.headers ?? {}, jobId: requestOptions.jobId ?? agent };
+      }
+      if (agent !== "file-writer") throw new Error(`the handler harness runs only file-writer and reviewer jobs, not ${agent}`);
       const jobId = requestOptions.jobId ?? `job-${sequence}`;
       let stored = storedResults.get(jobId);
       if (!stored) {

@@ -61,6 +61,8 @@ export function highFinding(overrides: Record<string, unknown> = {}): Record<str
     recommendation: "Fix it.",
     defectType: "function",
     target: "design",
+    // The gate counts a high finding without evidence as medium (decision 1121).
+    evidence: "a concrete failure: the injected defect breaks the task's first requirement",
     ...overrides,
   };
 }

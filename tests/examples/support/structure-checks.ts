@@ -111,7 +111,7 @@ export function fileProblems(manifest: Manifest, files: Map<string, string>): st
 }
 
 /** Happy-path reviews: nothing that fails a gate, and every file/line they cite exists. */
-export function reviewProblems(reviews: Map<string, ReviewerReply>, files: Map<string, string>): string[] {
+export function reviewProblems(reviews: Map<string, Pick<ReviewerReply, "findings">>, files: Map<string, string>): string[] {
   const problems: string[] = [];
   for (const [key, reply] of reviews) {
     for (const finding of reply.findings) {

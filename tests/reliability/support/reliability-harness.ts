@@ -41,6 +41,8 @@ export interface ReliabilityHarness extends AsyncDisposable {
   crash(process: FleetProcess): Promise<void>;
   /** Kills nats-server (SIGKILL) and starts it again on the same port and data directory. */
   restartServer(downMs?: number): Promise<void>;
+  /** Where every agent process writes its log: a failing test prints their tails. */
+  logDirectory: string;
   watch(runId: string): RunWatch;
   run(task: Task, runId: string, timeoutMs?: number): Promise<RunOutcome>;
   queueState(): Promise<QueueState>;
@@ -87,6 +89,7 @@ export async function startReliabilityHarness(options: {
         await exited;
       },
       restartServer: (downMs) => pipeline.restartServer(downMs),
+      logDirectory: pipeline.logDirectory,
       watch(runId) {
         const events: AspEvent[] = [];
         const waiters = new Set<() => void>();
