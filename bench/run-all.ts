@@ -11,6 +11,7 @@ import { runDispatchOverhead } from "./dispatch-overhead.ts";
 import { runInstallCacheBenchmark } from "./install-cache.ts";
 import { runPipelineBenchmarks } from "./pipeline.ts";
 import { writeSummary } from "./summary.ts";
+import { runWavesBenchmark } from "./waves.ts";
 import { runWriterScaling } from "./writer-scaling.ts";
 
 const [oneMinute] = loadavg();
@@ -32,6 +33,8 @@ console.log("== writer scaling");
 await runWriterScaling();
 console.log("== pipeline overhead, cost and memory");
 await runPipelineBenchmarks();
+console.log("== waves against all at once, service-js");
+await runWavesBenchmark();
 console.log("== install phase, cold and warm cache");
 await runInstallCacheBenchmark();
 console.log("== summary");

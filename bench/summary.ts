@@ -37,6 +37,7 @@ export async function writeSummary(): Promise<string> {
   const cost = await loadResult("cost");
   const memory = await loadResult("memory");
   const bus = await loadResult("bus-round-trip");
+  const waves = await loadResult("waves");
   const rows: Row[] = [];
 
   const points = (at(scaling, "points") ?? []) as WriterScalingPoint[];
@@ -74,6 +75,16 @@ export async function writeSummary(): Promise<string> {
       measured: `${(at(pipeline, "wallTimeMs") / 1000).toFixed(2)} s vs critical path ${(at(pipeline, "criticalPathMs") / 1000).toFixed(2)} s: ${at(pipeline, "overheadPercent")}% (${at(pipeline, "overheadWithoutTestStagePercent")}% without the ${(at(pipeline, "testStageMs") / 1000).toFixed(2)} s test sandbox)`,
       met: at(pipeline, "overheadPercent") <= 5,
       load: loadOf(pipeline),
+    });
+  }
+  if (waves) {
+    const [inWaves, allAtOnce] = at(waves, "measurements") as Array<{ waves: number; makespanMs: number; predictedMs: number; fileInputTokens: number; fileCostUsd: number }>;
+    rows.push({
+      benchmark: `code stage in waves vs all at once (service-js, ${at(waves, "writers")} writers)`,
+      goal: "–",
+      measured: `${inWaves!.waves} waves ${(inWaves!.makespanMs / 1000).toFixed(2)} s vs ${(allAtOnce!.makespanMs / 1000).toFixed(2)} s (×${at(waves, "criticalPathRatio")}); input tokens ×${at(waves, "inputTokenRatio")}, $${inWaves!.fileCostUsd} vs $${allAtOnce!.fileCostUsd}`,
+      met: undefined,
+      load: loadOf(waves),
     });
   }
   if (cost) {

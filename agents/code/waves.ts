@@ -34,6 +34,11 @@ export function planWaves(entries: ManifestEntry[]): WavePlan {
   return { waves };
 }
 
+/** Every file in one wave, longest first: the all-at-once order, in which no file waits for another. */
+export function planAllAtOnce(entries: ManifestEntry[]): WavePlan {
+  return { waves: [longestFirst(entries)] };
+}
+
 /** One cycle among files that all still wait on each other: walk any unmet dependency until a path repeats. */
 function findCycle(pending: Map<string, Set<string>>): string[] {
   const start = [...pending.keys()].sort()[0]!;

@@ -8,7 +8,7 @@ import type { ManifestEntry, Manifest } from "../../schemas/manifest.ts";
 import type { AgentDeps } from "../shared/agent-deps.ts";
 import { fileArtifactName } from "../shared/artifact-store.ts";
 import { fileResultCodec } from "../file-writer/agent.ts";
-import { planWaves } from "./waves.ts";
+import { planAllAtOnce, planWaves } from "./waves.ts";
 
 const fileJobCodec = jsonCodec(fileJobSchema);
 export const maximumFileAttempts = 3;
@@ -59,9 +59,10 @@ function lineCount(content: string): number {
  * need it. Job ids derive from the code job's id, so a redelivered code job finds the files already written.
  */
 export async function writeFiles(context: JobContext<AgentDeps>, entries: ManifestEntry[], job: WriteRound): Promise<WrittenFile[]> {
-  const plan = planWaves(entries);
+  const order = context.deps.codeWriteOrder ?? "waves";
+  const plan = order === "waves" ? planWaves(entries) : planAllAtOnce(entries);
   const wavePaths = plan.waves.map((wave) => wave.map((entry) => entry.path));
-  await context.emit("code.waves", { round: job.round, waves: wavePaths, fallback: plan.cycle !== undefined });
+  await context.emit("code.waves", { round: job.round, order, waves: wavePaths, fallback: plan.cycle !== undefined });
   if (plan.cycle) {
     await context.emit("code.cycle", {
       round: job.round,

@@ -6,6 +6,23 @@ import { ConfigError } from "../../errors/index.ts";
 export interface AgentConfig {
   /** The prompts folder (ASP_PROMPTS_DIR); undefined means the bundled prompts/. */
   readonly promptsDirectory: string | undefined;
+  /** How the code agent orders a round's files (ASP_CODE_WRITE_ORDER), decision 1101. */
+  readonly codeWriteOrder: CodeWriteOrder;
+}
+
+/**
+ * `waves`: along dependsOn, each file seeing the new content of the files it depends on (the default).
+ * `all-at-once`: every file of a round at once, each seeing only the previous round's content: a shorter
+ * critical path for a user who would rather pay in repair rounds (bench/waves.ts measures both).
+ */
+export const codeWriteOrders = ["waves", "all-at-once"] as const;
+export type CodeWriteOrder = (typeof codeWriteOrders)[number];
+
+function readCodeWriteOrder(env: Record<string, string | undefined>): CodeWriteOrder {
+  const raw = env["ASP_CODE_WRITE_ORDER"]?.trim();
+  if (!raw) return "waves";
+  if ((codeWriteOrders as readonly string[]).includes(raw)) return raw as CodeWriteOrder;
+  throw new ConfigError(`ASP_CODE_WRITE_ORDER must be one of ${codeWriteOrders.join(", ")}; it is "${raw}"`, { details: { variable: "ASP_CODE_WRITE_ORDER" } });
 }
 
 /**
@@ -14,8 +31,9 @@ export interface AgentConfig {
  * exist is refused at start-up, naming the variable, rather than at the first prompt of the first job.
  */
 export function readAgentConfig(env: Record<string, string | undefined>): AgentConfig {
+  const codeWriteOrder = readCodeWriteOrder(env);
   const raw = env["ASP_PROMPTS_DIR"]?.trim();
-  if (!raw) return Object.freeze({ promptsDirectory: undefined });
+  if (!raw) return Object.freeze({ promptsDirectory: undefined, codeWriteOrder });
   const directory = path.resolve(raw);
   let isDirectory = false;
   try {
@@ -26,5 +44,5 @@ export function readAgentConfig(env: Record<string, string | undefined>): AgentC
   if (!isDirectory) {
     throw new ConfigError(`ASP_PROMPTS_DIR must name a folder of prompts; "${raw}" is not a folder`, { details: { variable: "ASP_PROMPTS_DIR" } });
   }
-  return Object.freeze({ promptsDirectory: directory });
+  return Object.freeze({ promptsDirectory: directory, codeWriteOrder });
 }

@@ -3,6 +3,7 @@ import type { Subjects } from "../../bus/subjects.ts";
 import type { ModelClient } from "../../llm/index.ts";
 import type { PromptStore } from "../../prompts/prompt-store.ts";
 import type { AspEvent } from "../../schemas/event.ts";
+import type { CodeWriteOrder } from "./agent-config.ts";
 import type { ArtifactStore } from "./artifact-store.ts";
 import type { BudgetGuard } from "./budget-guard.ts";
 import type { HistoryStore } from "./history-store.ts";
@@ -16,6 +17,8 @@ export interface AgentDeps {
   history: HistoryStore;
   budget: BudgetGuard;
   subjects: Subjects;
+  /** How the code agent orders a round's files; waves when not given. */
+  codeWriteOrder?: CodeWriteOrder;
   /** Every event of one run so far (the postmortem's only source of figures). */
   readRunEvents(runId: string): Promise<AspEvent[]>;
 }

@@ -34,6 +34,7 @@ export function buildAgentDeps(context: BuildDepsContext, env: Record<string, st
     history: createHistoryStore(connection, subjects),
     budget: createBudgetGuard({ connection, subjects, runs: createRunStore(connection, subjects) }),
     subjects,
+    codeWriteOrder: agentConfig.codeWriteOrder,
     readRunEvents: (runId) => readStoredEvents(connection, subjects, runId),
   };
 }

@@ -49,7 +49,7 @@ describe("a repair round after failing tests", () => {
 
     // The implicated test and the source it depends on are rewritten; the empty marker and requirements.txt are not.
     expect(second.regenerated.sort()).toEqual(["greet/core.py", "tests/test_core.py"]);
-    expect(harness.eventsOfType("code.waves").at(-1)!.data).toEqual({ round: 2, waves: [["greet/core.py"], ["tests/test_core.py"]], fallback: false });
+    expect(harness.eventsOfType("code.waves").at(-1)!.data).toEqual({ round: 2, order: "waves", waves: [["greet/core.py"], ["tests/test_core.py"]], fallback: false });
 
     const testRequest = harness.fileRequests("tests/test_core.py").find((request) => request.round === 2)!;
     expect(testRequest.text).toContain(`<file path="greet/core.py">\n${sourceRoundTwo}</file>`);

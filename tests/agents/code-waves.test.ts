@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { ZodType } from "zod";
 import { codeAgent } from "../../agents/code/agent.ts";
 import { planWaves } from "../../agents/code/waves.ts";
+import { readAgentConfig } from "../../agents/shared/agent-config.ts";
 import type { CodeResult } from "../../schemas/file-job.ts";
 import type { Manifest } from "../../schemas/manifest.ts";
 import { codeInput, entry, manifest, scenario, sourceRoundOne, testText } from "./support/code-fixture.ts";
@@ -52,7 +53,7 @@ describe("the code agent writes in waves", () => {
     const result = await runCode(codeInput());
 
     expect(harness.eventsOfType("code.waves").map((event) => event.data)).toEqual([
-      { round: 1, waves: [["greet/core.py", "requirements.txt", "greet/__init__.py"], ["tests/test_core.py"]], fallback: false },
+      { round: 1, order: "waves", waves: [["greet/core.py", "requirements.txt", "greet/__init__.py"], ["tests/test_core.py"]], fallback: false },
     ]);
     expect(harness.eventsOfType("code.cycle")).toEqual([]);
 
@@ -69,6 +70,20 @@ describe("the code agent writes in waves", () => {
     // Writers see the requirements.
     expect(testRequest!.text).toContain("an empty name raises ValueError");
     expect(result.files.map((file) => file.path)).toEqual(manifest.files.map((file) => file.path));
+  });
+
+  it("writes every file at once when ASP_CODE_WRITE_ORDER is all-at-once: the test then sees no new source", async () => {
+    harness = await startHandlerHarness({
+      scenario: scenario({ "greet/core.py": sourceRoundOne, "tests/test_core.py": testText, "requirements.txt": "pytest>=8,<9\n" }),
+      codeWriteOrder: readAgentConfig({ ASP_CODE_WRITE_ORDER: "all-at-once" }).codeWriteOrder,
+    });
+    await runCode(codeInput());
+    expect(harness.eventsOfType("code.waves").map((event) => event.data)).toEqual([
+      { round: 1, order: "all-at-once", waves: [["tests/test_core.py", "greet/core.py", "requirements.txt", "greet/__init__.py"]], fallback: false },
+    ]);
+    const test = harness.fileJobs.find((job) => job.input.path === "tests/test_core.py")!;
+    expect(test.input.dependencyFiles ?? []).toEqual([]);
+    expect(() => readAgentConfig({ ASP_CODE_WRITE_ORDER: "random" })).toThrow(/ASP_CODE_WRITE_ORDER must be one of waves, all-at-once/);
   });
 
   it("hands a dependency file the design's packages with their versions", async () => {

@@ -81,7 +81,7 @@ export async function promptsWithout(prompt: string, placeholder: string): Promi
  * through its codecs to the real file-writer handler; artifacts live in a map; events are recorded in order.
  * A file job whose id was answered before gets its stored answer back, as the job client's stored results do.
  */
-export async function startHandlerHarness(options: { scenario: ScenarioInput; promptsDirectory?: string; maxAttempts?: number }): Promise<HandlerHarness> {
+export async function startHandlerHarness(options: { scenario: ScenarioInput; promptsDirectory?: string; maxAttempts?: number; codeWriteOrder?: AgentDeps["codeWriteOrder"] }): Promise<HandlerHarness> {
   const model = await startSimulatedModel({ scenario: options.scenario, ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}) });
   const prompts: PromptStore = createPromptStore(options.promptsDirectory);
   const events: RecordedEvent[] = [];
@@ -172,6 +172,7 @@ export async function startHandlerHarness(options: { scenario: ScenarioInput; pr
     history: { async list() { return []; } } as unknown as AgentDeps["history"],
     budget: { async check() {}, async spent() { return 0; }, close() {} },
     subjects: {} as Subjects,
+    ...(options.codeWriteOrder ? { codeWriteOrder: options.codeWriteOrder } : {}),
     readRunEvents: async () => [],
   };
 
