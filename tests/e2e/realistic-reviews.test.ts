@@ -97,31 +97,30 @@ describe("realistic hello-python: review gates that converge", () => {
   });
 });
 
+/** Runs case 2 on a fleet whose prompts lack one placeholder; returns the outcome and each agent's condition results. */
+async function runCaseTwoWithout(prompt: string, placeholder: string, runId: string) {
+  await using prompts = await promptsWithout(prompt, placeholder);
+  await using harness = await startPipelineHarness({ scenario: example.data(), writers: 1, env: { ...env, ASP_PROMPTS_DIR: prompts.directory } });
+  const data = example.data();
+  designReviewCase(data);
+  harness.setScenario(data);
+  const outcome = await harness.run(example.task, { runId });
+  return { outcome, design: conditionsOf(harness, runId, "design"), review: conditionsOf(harness, runId, "review-security:design") };
+}
+
 describe("negative controls: the same case 2 with one piece of information taken out of the prompts", () => {
   it("fails when the design agent is not told the review's findings", async () => {
-    await using prompts = await promptsWithout("design/user", "feedback");
-    await using harness = await startPipelineHarness({ scenario: example.data(), writers: 1, env: { ...env, ASP_PROMPTS_DIR: prompts.directory } });
-    const data = example.data();
-    designReviewCase(data);
-    harness.setScenario(data);
-    const outcome = await harness.run(example.task, { runId: "control-design-feedback" });
+    const { outcome, design } = await runCaseTwoWithout("design/user", "feedback", "control-design-feedback");
     expect(outcome.summary.status).toBe("failed");
     expect(outcome.summary.reason).toMatch(/^the design-review gate failed with FAIL after 3 round\(s\)/);
-    const design = conditionsOf(harness, "control-design-feedback", "design");
     expect(design.length).toBeGreaterThan(0);
     expect(design.every((condition) => !condition.met && condition.missing.includes(unboundedInput))).toBe(true);
   });
 
   it("fails when the reviewer is not shown its previous findings", async () => {
-    await using prompts = await promptsWithout("reviewer/user", "previousFindings");
-    await using harness = await startPipelineHarness({ scenario: example.data(), writers: 1, env: { ...env, ASP_PROMPTS_DIR: prompts.directory } });
-    const data = example.data();
-    designReviewCase(data);
-    harness.setScenario(data);
-    const outcome = await harness.run(example.task, { runId: "control-previous-findings" });
+    const { outcome, design, review } = await runCaseTwoWithout("reviewer/user", "previousFindings", "control-previous-findings");
     expect(outcome.summary.status).toBe("failed");
-    expect(conditionsOf(harness, "control-previous-findings", "design").every((condition) => condition.met)).toBe(true);
-    const review = conditionsOf(harness, "control-previous-findings", "review-security:design");
+    expect(design.every((condition) => condition.met)).toBe(true);
     expect(review.length).toBeGreaterThan(0);
     expect(review.every((condition) => !condition.met && condition.missing.length === 1 && condition.missing[0] === previousFinding)).toBe(true);
   });
