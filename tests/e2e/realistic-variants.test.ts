@@ -4,7 +4,7 @@ import { promptsWithout } from "../agents/support/handler-harness.ts";
 import { eventsOfType, startPipelineHarness, type PipelineHarness, type RunOutcome } from "./support/pipeline-harness.ts";
 import { conditionOutcomes, loadRealisticScenario } from "./support/realistic-scenarios.ts";
 
-// Runs take a repair round each, and every negative control starts a fleet of its own, on a shared machine.
+// Runs take a repair round each (some install packages), and every negative control starts a fleet of its own.
 vi.setConfig({ testTimeout: 300_000 });
 
 /**
@@ -15,41 +15,97 @@ vi.setConfig({ testTimeout: 300_000 });
 const thinkingModel = "claude-sonnet-5";
 const environment = { ASP_MODEL_PLANNING: thinkingModel, ASP_MODEL_CODE: thinkingModel };
 
-/** A test first written blind to its source, fixed only when its writer sees the failure and the source. */
+/** Every realistic variant, with the number of tests its project passes once repaired. */
+const variants = [
+  { name: "hello-python", tests: 14, repairRounds: 1 },
+  { name: "service-js", tests: 35, repairRounds: 1 },
+  { name: "hello-http-js", tests: 9, repairRounds: 0 },
+  { name: "fastapi-hello", tests: 12, repairRounds: 0 },
+  { name: "ts-service", tests: 12, repairRounds: 1 },
+  { name: "go-roman", tests: 9, repairRounds: 1 },
+];
+
+/**
+ * A test first written blind to its source, fixed only when its writer sees the error and the source. A
+ * failing test's message reaches the writer in {{failingTests}}; a compile error (tsc, go vet) in {{feedback}}.
+ */
 interface RepairedTest {
+  name: string;
   file: string;
   label: string;
-  failure: string;
+  error: string;
+  carriedBy: "failingTests" | "feedback";
   sourceLine: string;
   fixedLine: string;
 }
 
-const repairedTests: Record<string, RepairedTest> = {
-  "hello-python": {
+const repairedTests: RepairedTest[] = [
+  {
+    name: "hello-python",
     file: "tests/test_tokenize.py",
     label: "test writer sees the AttributeError and the source's words()",
-    failure: "has no attribute 'split_words'",
+    error: "has no attribute 'split_words'",
+    carriedBy: "failingTests",
     sourceLine: "def words(text",
     fixedLine: "from textstats.tokenize import sentences, words",
   },
-  "service-js": {
+  {
+    name: "service-js",
     file: "test/logger.test.js",
     label: "test writer sees the TypeError and the source's createLogger()",
-    failure: "logging.makeLogger is not a function",
+    error: "logging.makeLogger is not a function",
+    carriedBy: "failingTests",
     sourceLine: "export function createLogger(",
     fixedLine: 'import { createLogger } from "../src/logger.js";',
   },
-};
+  {
+    name: "ts-service",
+    file: "test/notes.test.ts",
+    label: "test writer sees the missing export and the source's maxNoteLength",
+    error: "has no exported member named 'MAX_NOTE_LENGTH'",
+    carriedBy: "feedback",
+    sourceLine: "export const maxNoteLength",
+    fixedLine: 'import { maxNoteLength, NoteStore, ValidationError } from "../src/notes.ts";',
+  },
+  {
+    name: "go-roman",
+    file: "cmd/roman/main_test.go",
+    label: "test writer sees the undefined name and the source's convert()",
+    error: "undefined: convertArgument",
+    carriedBy: "feedback",
+    sourceLine: "func convert(argument string)",
+    fixedLine: 'if got, err := convert("42")',
+  },
+];
 
-const manifestRepair = {
-  label: "manifest re-ask names the unknown component",
-  problem: '"textstats/tokenize.py" names unknown component "tokeniser"',
-};
+/** A manifest that breaks a rule once, fixed only when the re-ask carries the validator's problem. */
+const manifestRepairs = [
+  { name: "hello-python", label: "manifest re-ask names the unknown component", problem: '"textstats/tokenize.py" names unknown component "tokeniser"' },
+  { name: "hello-http-js", label: "manifest re-ask names the unlisted dependency", problem: '"test/app.test.js" depends on "src/index.js", which is not in the manifest' },
+];
+
+/** A structured re-ask on the thinking model: the agent whose first reply was refused. */
+const thinkingReasks = [
+  { name: "hello-python", agent: "code" },
+  { name: "hello-http-js", agent: "code" },
+  { name: "service-js", agent: "planning", label: "plan re-ask names the out-of-range novelty" },
+];
+
+/** Empty marker files: answered empty by their writer (one call), or declared empty with estimatedLines 0 (no call). */
+const emptyFiles = [
+  { name: "hello-python", file: "tests/__init__.py", writerCalls: 1 },
+  { name: "fastapi-hello", file: "app/__init__.py", writerCalls: 0 },
+  { name: "fastapi-hello", file: "tests/__init__.py", writerCalls: 0 },
+];
 
 async function runRealistic(harness: PipelineHarness, name: string): Promise<RunOutcome> {
   const variant = await loadRealisticScenario(name);
   harness.setScenario(variant.scenario);
-  return harness.run(variant.task);
+  return harness.run(variant.task, { timeoutMs: 280_000 });
+}
+
+async function startHarness(extraEnvironment: Record<string, string> = {}, writers = 2): Promise<PipelineHarness> {
+  return startPipelineHarness({ scenario: (await loadRealisticScenario("hello-python")).scenario, writers, env: { ...environment, ...extraEnvironment } });
 }
 
 const gateVerdicts = (outcome: RunOutcome, stage: string) =>
@@ -61,19 +117,7 @@ const requestsOf = (harness: PipelineHarness, outcome: RunOutcome, filter: { age
 
 type Turns = { model: string; tool_choice?: { type: string }; messages: Array<{ role: string; content: Array<{ type: string }> }> };
 
-/** The structured re-ask of one agent: its second request, whose assistant turn is the refused reply. */
-function reaskOf(harness: PipelineHarness, outcome: RunOutcome, agent: string): Turns {
-  const calls = requestsOf(harness, outcome, { agent });
-  expect(calls.map((call) => [call.status, call.thinking])).toEqual([[200, true], [200, true]]);
-  const reask = calls[1]!.request as Turns;
-  expect(reask.model).toBe(thinkingModel);
-  expect(reask.tool_choice?.type).toBe("tool");
-  expect(reask.messages.map((message) => message.role)).toEqual(["user", "assistant", "user"]);
-  expect(reask.messages[1]!.content.map((block) => block.type)).toEqual(["thinking", "tool_use"]);
-  return reask;
-}
-
-/** Sends the same re-ask with the thinking block taken out: what the API refuses, so the check the run passed is live. */
+/** Sends a re-ask again with the thinking block taken out of its assistant turn, straight to the simulator. */
 async function sendWithoutThinking(harness: PipelineHarness, agent: string, reask: Turns): Promise<{ status: number; body: string }> {
   const messages = reask.messages.map((message, index) => (index === 1 ? { ...message, content: message.content.filter((block) => block.type !== "thinking") } : message));
   const response = await fetch(`${harness.simulator.url}/v1/messages`, {
@@ -88,98 +132,93 @@ describe("realistic variants pass end to end", () => {
   let harness: PipelineHarness;
   const outcomes = new Map<string, RunOutcome>();
   beforeAll(async () => {
-    harness = await startPipelineHarness({ scenario: (await loadRealisticScenario("hello-python")).scenario, writers: 2, env: environment });
-    for (const name of ["hello-python", "service-js"]) outcomes.set(name, await runRealistic(harness, name));
-  }, 600_000);
+    harness = await startHarness();
+    for (const { name } of variants) outcomes.set(name, await runRealistic(harness, name));
+  }, 900_000);
   afterAll(async () => {
     await harness?.[Symbol.asyncDispose]();
   });
 
-  it.each([
-    { name: "hello-python", tests: 14 },
-    { name: "service-js", tests: 35 },
-  ])("$name passes all $tests tests after one repair round", ({ name, tests }) => {
+  it.each(variants)("$name passes all $tests tests after $repairRounds repair round(s)", ({ name, tests, repairRounds }) => {
     const outcome = outcomes.get(name)!;
     expect(outcome.summary.reason).toBeUndefined();
     expect(outcome.summary.status).toBe("passed");
-    expect(gateVerdicts(outcome, "test")).toEqual(["FAIL", "PASS"]);
+    expect(gateVerdicts(outcome, "test")).toEqual([...Array<string>(repairRounds).fill("FAIL"), "PASS"]);
     expect(outcome.state.outputs.testReport as TestReport).toMatchObject({ verdict: "PASS", total: tests, passed: tests, failed: 0 });
   });
 
-  it.each(Object.entries(repairedTests))("%s repairs its misnamed test only once the writer saw the failure and the source", async (name, repair) => {
-    const outcome = outcomes.get(name)!;
-    const first = (await harness.stageResult(outcome.summary.runId, "test", "test", 1)) as TestReport;
-    expect(first.failures.map((failure) => failure.message).join("\n")).toContain(repair.failure);
+  it.each(repairedTests)("$name repairs its misnamed test only once the writer saw the error and the source", async (repair) => {
+    const outcome = outcomes.get(repair.name)!;
+    // The first round's gate reported the error the fix needs, as a failing test or as a compile finding.
+    const verdicts = eventsOfType(outcome.events, "gate.verdict").filter((event) => event.data.stage === "test");
+    expect(JSON.stringify(verdicts[0]!.data.findings)).toContain(repair.error);
     expect(conditionOutcomes(harness.simulator.transcript(), outcome.summary.runId, repair.label)).toEqual([{ round: 2, met: true, missing: [] }]);
     expect(outcome.files.get(repair.file)!.toString("utf8")).toContain(repair.fixedLine);
   });
 
-  it("hello-python re-asks the manifest with the validator's problem, keeping the thinking block of the refused turn", async () => {
-    const outcome = outcomes.get("hello-python")!;
-    expect(eventsOfType(outcome.events, "manifest.rejected").map((event) => event.data.problems)).toEqual([[manifestRepair.problem]]);
-    expect(conditionOutcomes(harness.simulator.transcript(), outcome.summary.runId, manifestRepair.label)).toEqual([{ round: 2, met: true, missing: [] }]);
-    const dropped = await sendWithoutThinking(harness, "code", reaskOf(harness, outcome, "code"));
+  it.each(manifestRepairs)("$name re-asks its manifest with the validator's problem", ({ name, label, problem }) => {
+    const outcome = outcomes.get(name)!;
+    expect(eventsOfType(outcome.events, "manifest.rejected").map((event) => event.data.problems)).toEqual([[problem]]);
+    expect(conditionOutcomes(harness.simulator.transcript(), outcome.summary.runId, label)).toEqual([{ round: 2, met: true, missing: [] }]);
+  });
+
+  it.each(thinkingReasks)("$name: the $agent re-ask on a thinking model keeps the refused turn's thinking block, which the API requires", async ({ name, agent, label }) => {
+    const outcome = outcomes.get(name)!;
+    const calls = requestsOf(harness, outcome, { agent });
+    expect(calls.map((call) => [call.status, call.thinking])).toEqual([[200, true], [200, true]]);
+    const reask = calls[1]!.request as Turns;
+    expect(reask.model).toBe(thinkingModel);
+    expect(reask.tool_choice?.type).toBe("tool");
+    expect(reask.messages.map((message) => message.role)).toEqual(["user", "assistant", "user"]);
+    expect(reask.messages[1]!.content.map((block) => block.type)).toEqual(["thinking", "tool_use"]);
+    if (label) expect(conditionOutcomes(harness.simulator.transcript(), outcome.summary.runId, label)).toEqual([{ round: 2, met: true, missing: [] }]);
+    // The same re-ask without the block is refused: the check this run passed is live, not vacuous.
+    const dropped = await sendWithoutThinking(harness, agent, reask);
     expect(dropped.status).toBe(400);
     expect(dropped.body).toContain("Expected `thinking` or `redacted_thinking`, but found `tool_use`");
   });
 
-  it("service-js re-asks the plan with zod's problem, keeping the thinking block of the refused turn", async () => {
-    const outcome = outcomes.get("service-js")!;
-    expect(conditionOutcomes(harness.simulator.transcript(), outcome.summary.runId, "plan re-ask names the out-of-range novelty")).toEqual([
-      { round: 2, met: true, missing: [] },
-    ]);
-    const dropped = await sendWithoutThinking(harness, "planning", reaskOf(harness, outcome, "planning"));
-    expect(dropped.status).toBe(400);
-    expect(dropped.body).toContain("Expected `thinking` or `redacted_thinking`, but found `tool_use`");
-  });
-
-  it("hello-python writes the __init__.py its writer answered with nothing as a file of 0 bytes", () => {
-    const outcome = outcomes.get("hello-python")!;
-    const marker = outcome.files.get("tests/__init__.py");
-    expect(marker, "tests/__init__.py is in the output").toBeDefined();
-    expect(marker!.length).toBe(0);
-    // One writer call, answered empty and accepted: no retry, no review finding, no rewrite in the repair round.
-    expect(requestsOf(harness, outcome, { file: "tests/__init__.py" }).map((write) => write.status)).toEqual([200]);
+  it.each(emptyFiles)("$name writes $file as a file of 0 bytes after $writerCalls writer call(s)", ({ name, file, writerCalls }) => {
+    const outcome = outcomes.get(name)!;
+    const bytes = outcome.files.get(file);
+    expect(bytes, `${file} is in the output`).toBeDefined();
+    expect(bytes!.length).toBe(0);
+    // Accepted at once: no retry, no review finding, no rewrite in a repair round.
+    expect(requestsOf(harness, outcome, { file })).toHaveLength(writerCalls);
+    expect(eventsOfType(outcome.events, "file.written").filter((event) => event.data.path === file)).toHaveLength(1);
   });
 });
 
 /**
- * Negative controls: the same scenarios, with one placeholder removed from a copy of prompts/ (decision 1105),
+ * Negative controls: the same scenarios with one placeholder removed from a copy of prompts/ (decision 1105)
  * fail, and the transcript shows the conditional reply unmet for lack of exactly that information.
  */
-const controls = [
-  {
-    prompt: "file-writer/user",
-    placeholder: "failingTests",
-    missing: (repair: RepairedTest) => repair.failure,
-  },
-  {
-    prompt: "file-writer/user",
-    placeholder: "dependencyFiles",
-    missing: (repair: RepairedTest) => repair.sourceLine,
-  },
+const writerControls = [
+  { placeholder: "failingTests", repairs: repairedTests.filter((repair) => repair.carriedBy === "failingTests"), missing: (repair: RepairedTest) => repair.error },
+  { placeholder: "feedback", repairs: repairedTests.filter((repair) => repair.name === "ts-service"), missing: (repair: RepairedTest) => repair.error },
+  { placeholder: "dependencyFiles", repairs: repairedTests.filter((repair) => repair.name !== "ts-service"), missing: (repair: RepairedTest) => repair.sourceLine },
 ];
 
-describe.each(controls)("negative control: $prompt without {{$placeholder}}", ({ prompt, placeholder, missing }) => {
+describe.each(writerControls)("negative control: file-writer/user without {{$placeholder}}", ({ placeholder, repairs, missing }) => {
   let harness: PipelineHarness;
   let prompts: Awaited<ReturnType<typeof promptsWithout>>;
   const outcomes = new Map<string, RunOutcome>();
   beforeAll(async () => {
-    prompts = await promptsWithout(prompt, placeholder);
-    harness = await startPipelineHarness({ scenario: (await loadRealisticScenario("hello-python")).scenario, writers: 2, env: { ...environment, ASP_PROMPTS_DIR: prompts.directory } });
-    for (const name of Object.keys(repairedTests)) outcomes.set(name, await runRealistic(harness, name));
-  }, 600_000);
+    prompts = await promptsWithout("file-writer/user", placeholder);
+    harness = await startHarness({ ASP_PROMPTS_DIR: prompts.directory });
+    for (const { name } of repairs) outcomes.set(name, await runRealistic(harness, name));
+  }, 900_000);
   afterAll(async () => {
     await harness?.[Symbol.asyncDispose]();
     await prompts?.[Symbol.asyncDispose]();
   });
 
-  it.each(Object.entries(repairedTests))("%s fails its test gate: the test writer never got what the fix needs", (name, repair) => {
-    const outcome = outcomes.get(name)!;
+  it.each(repairs)("$name fails its test gate: the test writer never got what the fix needs", (repair) => {
+    const outcome = outcomes.get(repair.name)!;
     expect(outcome.summary.status).toBe("failed");
     expect(outcome.summary.reason).toMatch(/^the test gate failed with FAIL after 3 round\(s\)/);
     expect(gateVerdicts(outcome, "test")).toEqual(["FAIL", "FAIL", "FAIL"]);
-    // Every repair round asked for the fix, and each request lacked exactly the removed piece.
+    // Both repair rounds asked for the fix, and each request lacked exactly the removed piece.
     expect(conditionOutcomes(harness.simulator.transcript(), outcome.summary.runId, repair.label)).toEqual([
       { round: 2, met: false, missing: [missing(repair)] },
       { round: 3, met: false, missing: [missing(repair)] },
@@ -190,24 +229,25 @@ describe.each(controls)("negative control: $prompt without {{$placeholder}}", ({
 describe("negative control: code/manifest-rejected without {{problems}}", () => {
   let harness: PipelineHarness;
   let prompts: Awaited<ReturnType<typeof promptsWithout>>;
-  let outcome: RunOutcome;
+  const outcomes = new Map<string, RunOutcome>();
   beforeAll(async () => {
     prompts = await promptsWithout("code/manifest-rejected", "problems");
-    harness = await startPipelineHarness({ scenario: (await loadRealisticScenario("hello-python")).scenario, writers: 1, env: { ...environment, ASP_PROMPTS_DIR: prompts.directory } });
-    outcome = await runRealistic(harness, "hello-python");
+    harness = await startHarness({ ASP_PROMPTS_DIR: prompts.directory }, 1);
+    for (const { name } of manifestRepairs) outcomes.set(name, await runRealistic(harness, name));
   }, 600_000);
   afterAll(async () => {
     await harness?.[Symbol.asyncDispose]();
     await prompts?.[Symbol.asyncDispose]();
   });
 
-  it("hello-python fails at the manifest: the re-asks never said which rule it broke", () => {
+  it.each(manifestRepairs)("$name fails at the manifest: the re-asks never said which rule it broke", ({ name, label, problem }) => {
+    const outcome = outcomes.get(name)!;
     expect(outcome.summary.status).toBe("error");
-    expect(outcome.summary.reason).toContain(`the code manifest is invalid after every re-ask: ${manifestRepair.problem}`);
+    expect(outcome.summary.reason).toContain(`the code manifest is invalid after every re-ask: ${problem}`);
     expect(eventsOfType(outcome.events, "file.written")).toEqual([]);
-    expect(conditionOutcomes(harness.simulator.transcript(), outcome.summary.runId, manifestRepair.label)).toEqual([
-      { round: 2, met: false, missing: [manifestRepair.problem] },
-      { round: 3, met: false, missing: [manifestRepair.problem] },
+    expect(conditionOutcomes(harness.simulator.transcript(), outcome.summary.runId, label)).toEqual([
+      { round: 2, met: false, missing: [problem] },
+      { round: 3, met: false, missing: [problem] },
     ]);
   });
 });
