@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { extname } from "node:path";
+import { dirname, extname, resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { ConfigError } from "../errors/index.ts";
 import { scenarioSchema, type Scenario, type ScenarioInput } from "./scenario-schema.ts";
@@ -14,8 +14,39 @@ export function parseScenario(input: unknown, source = "scenario"): Scenario {
   });
 }
 
-/** Reads a .yaml, .yml or .json scenario file and validates it. */
+/** Reads a .yaml, .yml or .json scenario file (and the file it extends, if any) and validates it. */
 export async function loadScenarioFile(path: string): Promise<Scenario> {
+  return parseScenario(await readScenarioData(path, []), `scenario file ${path}`);
+}
+
+/**
+ * The file's data with `extends: FILE` (a path relative to the file) resolved: the base's data with this
+ * file's entries on top. Each key of `agents` and `files` replaces the base's entry of that key, and any
+ * other top-level key replaces the base's, so a variant (examples/NAME/scenario.realistic.yaml) holds only
+ * what differs from the happy path and follows the happy path when that changes.
+ */
+async function readScenarioData(path: string, chain: string[]): Promise<unknown> {
+  if (chain.includes(resolve(path))) throw new ConfigError(`scenario file ${path} extends itself: ${[...chain, resolve(path)].join(" -> ")}`, { details: { path } });
+  const data = await readScenarioFileData(path);
+  // Anything but an object goes to the schema as it is, which names what is wrong with it.
+  if (!isRecord(data) || data["extends"] === undefined) return data;
+  const base = data["extends"];
+  if (typeof base !== "string" || base.length === 0) throw new ConfigError(`scenario file ${path}: extends must name a scenario file`, { details: { path } });
+  const { extends: _base, ...own } = data;
+  const inherited = await readScenarioData(resolve(dirname(path), base), [...chain, resolve(path)]);
+  if (!isRecord(inherited)) throw new ConfigError(`scenario file ${path} extends ${base}, which is not a scenario object`, { details: { path } });
+  const merged: Record<string, unknown> = { ...inherited, ...own };
+  for (const key of ["agents", "files"]) {
+    if (isRecord(inherited[key]) && isRecord(own[key])) merged[key] = { ...inherited[key], ...own[key] };
+  }
+  return merged;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+async function readScenarioFileData(path: string): Promise<unknown> {
   const extension = extname(path).toLowerCase();
   if (![".yaml", ".yml", ".json"].includes(extension)) {
     throw new ConfigError(`scenario file ${path} must end in .yaml, .yml or .json (got "${extension || "no extension"}")`, {
@@ -41,7 +72,7 @@ export async function loadScenarioFile(path: string): Promise<Scenario> {
   if (data === null || data === undefined) {
     throw new ConfigError(`scenario file ${path} is empty`, { details: { path } });
   }
-  return parseScenario(data, `scenario file ${path}`);
+  return data;
 }
 
 /** Accepts either form the options allow: an object (validated here) or a file path. */

@@ -1,5 +1,6 @@
 import type { Finding } from "../../schemas/review.ts";
 import { findUnresolvedImports } from "../code/check-imports.ts";
+import { isEmptyMarkerFile } from "../shared/empty-files.ts";
 
 export interface ReviewedFile {
   path: string;
@@ -27,7 +28,8 @@ export function checkCode(files: ReviewedFile[]): Finding[] {
     if (lines > maximumReviewedLines || bytes > maximumReviewedBytes) {
       add({ severity: "medium", category: "size", description: `the file is too large to review well (${lines} lines, ${bytes} bytes)`, defectType: "documentation", file: file.path });
     }
-    if (file.content.trim() === "") {
+    // A marker file (an __init__.py) is empty on purpose; calling it a defect would loop on a correct file.
+    if (file.content.trim() === "" && !isEmptyMarkerFile(file.path)) {
       add({ severity: "high", category: "content", description: "the file is empty", defectType: "function", file: file.path });
     }
   }

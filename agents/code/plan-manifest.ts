@@ -19,10 +19,16 @@ import { manifestProblems } from "./validate-manifest.ts";
 export async function planManifest(context: JobContext<AgentDeps>, input: { task: Task; plan: Plan; design: Design; feedback?: Feedback | undefined }): Promise<Manifest> {
   const { prompts } = context.deps;
   let lastProblems: string[] = [];
+  // The problems reach the model through a prompt of their own, so a copy of prompts/ without
+  // {{problems}} takes exactly them out of the re-ask (a negative control, decision 1105). The hook is
+  // synchronous, so the template is read here, its placeholder kept by filling it with itself.
+  const rejection = (await prompts.render("code/manifest-rejected", 1, { problems: "{{problems}}" })).trim();
   const validate = (manifest: Manifest): string[] => {
     lastProblems = manifestProblems(manifest, input.design, input.plan);
-    if (lastProblems.length > 0) void context.emit("manifest.rejected", { problems: lastProblems });
-    return lastProblems;
+    if (lastProblems.length === 0) return [];
+    void context.emit("manifest.rejected", { problems: lastProblems });
+    // A function, not a string, as the replacement: a "$&" in a model's path must stay as it is.
+    return [rejection.replaceAll("{{problems}}", () => lastProblems.join("; "))];
   };
   try {
     return await modelForJob(context).structured({

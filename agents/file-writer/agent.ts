@@ -1,20 +1,18 @@
 import { createHash } from "node:crypto";
-import path from "node:path";
 import { rawFileCodec, type RawFile } from "../../bus/codec.ts";
 import { defineAgent } from "../../bus/define-agent.ts";
 import { fileJobSchema, fileResultHeadersSchema, type FileJob, type FileResultHeaders } from "../../schemas/file-job.ts";
 import type { AgentDeps } from "../shared/agent-deps.ts";
 import { modelForJob } from "../shared/model-for-job.ts";
 import { renderDependencyFiles, renderFailingTests, renderPackagesToDeclare, renderPreviousContent } from "../shared/render.ts";
+import { isEmptyMarkerFile } from "../shared/empty-files.ts";
 import { checkFileContent } from "./content-checks.ts";
 
 export const fileResultCodec = rawFileCodec(fileResultHeadersSchema);
 
-/** Files whose empty content is normal: a model that replies with nothing for them has answered (decision 1102). */
-const emptyMarkerFiles = new Set(["__init__.py", "py.typed", ".gitkeep", ".keep", ".nojekyll"]);
-
+/** A model that replies with nothing for a declared-empty or marker file has answered (decision 1102). */
 export function mayBeEmpty(job: FileJob): boolean {
-  return job.entry.estimatedLines === 0 || emptyMarkerFiles.has(path.posix.basename(job.path));
+  return job.entry.estimatedLines === 0 || isEmptyMarkerFile(job.path);
 }
 
 /**
