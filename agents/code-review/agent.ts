@@ -32,7 +32,7 @@ export const codeReviewAgent = defineAgent<CodeReviewInput, Review, AgentDeps>({
       gate: "code-review",
       reviewers: [...builtInSpecialties.map((specialty) => `review-${specialty}`), ...input.reviewers],
       job: { gate: "code-review", task: input.task, design: input.design, files },
-      automated: checkCode(files).map((finding) => ({ ...finding, reviewer: "automated-checks" })),
+      automated: checkCode(files, new Set(input.code.manifest.files.filter((entry) => entry.estimatedLines === 0).map((entry) => entry.path))).map((finding) => ({ ...finding, reviewer: "automated-checks" })),
       previousReview: input.codeReview,
       verdictOf: codeVerdict,
       describe: `over ${files.length} files`,

@@ -11,8 +11,11 @@ export interface ReviewedFile {
 export const maximumReviewedLines = 1500;
 export const maximumReviewedBytes = 256 * 1024;
 
-/** Checks that need no model: tests present, sizes, binary content, imports that resolve. */
-export function checkCode(files: ReviewedFile[]): Finding[] {
+/**
+ * Checks that need no model: tests present, sizes, binary content, imports that resolve. `declaredEmpty`
+ * holds the files the manifest planned as empty (estimatedLines 0): empty on purpose, like a marker file.
+ */
+export function checkCode(files: ReviewedFile[], declaredEmpty: ReadonlySet<string> = new Set()): Finding[] {
   const findings: Finding[] = [];
   const add = (finding: Omit<Finding, "recommendation" | "target"> & Partial<Finding>) =>
     findings.push({ recommendation: "", target: "code", ...finding });
@@ -29,7 +32,7 @@ export function checkCode(files: ReviewedFile[]): Finding[] {
       add({ severity: "medium", category: "size", description: `the file is too large to review well (${lines} lines, ${bytes} bytes)`, defectType: "documentation", file: file.path });
     }
     // A marker file (an __init__.py) is empty on purpose; calling it a defect would loop on a correct file.
-    if (file.content.trim() === "" && !isEmptyMarkerFile(file.path)) {
+    if (file.content.trim() === "" && !isEmptyMarkerFile(file.path) && !declaredEmpty.has(file.path)) {
       add({ severity: "high", category: "content", description: "the file is empty", defectType: "function", file: file.path });
     }
   }

@@ -8,4 +8,9 @@ describe("regression: the code review called an empty __init__.py a high defect,
     const findings = checkCode([test, { path: "tests/__init__.py", type: "test", content: "" }, { path: "app/main.py", type: "source", content: "\n" }]);
     expect(findings.map((finding) => [finding.file, finding.description])).toEqual([["app/main.py", "the file is empty"]]);
   });
+
+  it("accepts a file the manifest declared empty (estimatedLines 0), whatever its name", () => {
+    const findings = checkCode([test, { path: "app/placeholder.txt", type: "config", content: "" }, { path: "app/main.py", type: "source", content: "" }], new Set(["app/placeholder.txt"]));
+    expect(findings.map((finding) => finding.file)).toEqual(["app/main.py"]);
+  });
 });
