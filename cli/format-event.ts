@@ -22,7 +22,9 @@ export function formatEvent(event: AspEvent): string | undefined {
     case "manifest.rejected":
       return `${time}   manifest refused, asking again: ${Array.isArray(data.problems) ? data.problems.join("; ") : ""}`;
     case "code.waves":
-      return `${time}   writing round ${data.round} in ${Array.isArray(data.waves) ? data.waves.length : 0} wave(s)${data.fallback ? " (dependency cycle: one wave)" : ""}`;
+      return `${time}   writing round ${data.round} in ${Array.isArray(data.waves) ? data.waves.length : 0} wave(s)${data.fallback ? " (dependency cycle: one wave)" : data.order === "all-at-once" ? " (all at once)" : ""}`;
+    case "review.reviewer_failed":
+      return `${time}   ${data.gate}: reviewer(s) ${Array.isArray(data.reviewers) ? data.reviewers.join(", ") : ""} failed; the stage is retried`;
     case "code.cycle":
       return `${time}   dependency cycle: ${Array.isArray(data.cycle) ? data.cycle.join(" -> ") : ""}`;
     case "file.written":
