@@ -23,6 +23,7 @@ const variants = [
   { name: "fastapi-hello", tests: 12, repairRounds: 0 },
   { name: "ts-service", tests: 12, repairRounds: 1 },
   { name: "go-roman", tests: 9, repairRounds: 1 },
+  { name: "hostile-python", tests: 29, repairRounds: 1 },
 ];
 
 /**
@@ -75,6 +76,15 @@ const repairedTests: RepairedTest[] = [
     carriedBy: "feedback",
     sourceLine: "func convert(argument string)",
     fixedLine: 'if got, err := convert("42")',
+  },
+  {
+    name: "hostile-python",
+    file: "tests/test_formatting.py",
+    label: "test writer sees the AttributeError and the source's format_call()",
+    error: "has no attribute 'format_arguments'",
+    carriedBy: "failingTests",
+    sourceLine: "def format_call(name: str, args: dict) -> str:",
+    fixedLine: "from hostile.formatting import describe, format_call, format_table",
   },
 ];
 
@@ -194,7 +204,8 @@ describe("realistic variants pass end to end", () => {
  * fail, and the transcript shows the conditional reply unmet for lack of exactly that information.
  */
 const writerControls = [
-  { placeholder: "failingTests", repairs: repairedTests.filter((repair) => repair.carriedBy === "failingTests"), missing: (repair: RepairedTest) => repair.error },
+  // hostile-python's control is the dependencyFiles one: one control per variant keeps the file's runtime down.
+  { placeholder: "failingTests", repairs: repairedTests.filter((repair) => repair.carriedBy === "failingTests" && repair.name !== "hostile-python"), missing: (repair: RepairedTest) => repair.error },
   { placeholder: "feedback", repairs: repairedTests.filter((repair) => repair.name === "ts-service"), missing: (repair: RepairedTest) => repair.error },
   { placeholder: "dependencyFiles", repairs: repairedTests.filter((repair) => repair.name !== "ts-service"), missing: (repair: RepairedTest) => repair.sourceLine },
 ];
