@@ -1,3 +1,4 @@
+import { chown, mkdir, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { SandboxResult } from "../sandbox.ts";
 import { packageManifest, rootFile, usesPytest } from "../runners/project-files.ts";
@@ -134,12 +135,47 @@ export const cargoInstaller: Installer = {
   install: async (context) => [await step(context, "cargo", ["cargo", "fetch"], "Cargo.toml", "cargo")],
 };
 
-/** Maven's offline resolution: everything the build and its plugins need, fetched now, so `mvn -o test` runs without network. */
+/**
+ * Maven 3.8 runs maven-dependency-plugin 2.8 unless told otherwise, whose go-offline fetches plugin jars
+ * without their POMs, so `mvn -o` cannot resolve the plugins' own dependencies: a pinned 3.x does.
+ */
+const dependencyPlugin = "org.apache.maven.plugins:maven-dependency-plugin:3.8.1";
+const probeTest = "AspInstallProbeTest";
+
+/**
+ * A copy of the project's pom.xml with one empty test class and no other source, beside the project.
+ * Surefire resolves its test-framework provider (surefire-junit-platform and the matching launcher)
+ * only when it runs tests, and Maven adds dependencies to old plugins only when it runs them; go-offline
+ * fetches neither. Running the build's `test` on this copy fetches them with no project code compiled or run.
+ */
+async function writeMavenProbe(context: InstallContext): Promise<string> {
+  const probe = path.join(context.root, "maven-probe");
+  const sources = path.join(probe, "src", "test", "java");
+  await mkdir(sources, { recursive: true });
+  await writeFile(path.join(probe, "pom.xml"), rootFile(context.files, "pom.xml")!.content);
+  await writeFile(path.join(sources, `${probeTest}.java`), `class ${probeTest} {}\n`);
+  // The sandbox user, who owns the run's folder, writes the probe's build output.
+  const owner = await stat(context.root);
+  for (const folder of [probe, path.join(probe, "src"), path.join(probe, "src", "test"), sources]) await chown(folder, owner.uid, owner.gid);
+  for (const file of [path.join(probe, "pom.xml"), path.join(sources, `${probeTest}.java`)]) await chown(file, owner.uid, owner.gid);
+  return probe;
+}
+
+/** Maven's offline resolution: everything the build, its plugins and surefire need, fetched now, so `mvn -o test` runs without network. */
 export const mavenInstaller: Installer = {
   id: "maven",
   toolchain: ["mvn", "java"],
   applies: (files) => (rootFile(files, "pom.xml") ? "pom.xml" : undefined),
-  install: async (context) => [await step(context, "maven", ["mvn", "-B", "-q", "dependency:go-offline", "dependency:resolve-plugins"], "pom.xml", "maven")],
+  async install(context) {
+    const quiet = ["-B", "-q", "--no-transfer-progress"];
+    const offline = await step(context, "maven", ["mvn", ...quiet, `${dependencyPlugin}:go-offline`], "pom.xml", "maven");
+    // A multi-module build's tests run in its modules, which a copy of the root pom does not have.
+    if (!offline.ok || /<modules>/.test(rootFile(context.files, "pom.xml")!.content)) return [offline];
+    const probe = await writeMavenProbe(context);
+    const probed = await step(context, "maven", ["mvn", ...quiet, "-f", path.join(probe, "pom.xml"), "test", `-Dtest=${probeTest}`, "-Dsurefire.failIfNoSpecifiedTests=false"], "pom.xml", "maven");
+    await rm(probe, { recursive: true, force: true });
+    return [offline, probed];
+  },
 };
 
 export const installers: readonly Installer[] = [pythonInstaller, nodeInstaller, goInstaller, cargoInstaller, mavenInstaller];

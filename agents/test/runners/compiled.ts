@@ -54,22 +54,49 @@ export function parseCargoTest(output: string): ParsedCounts {
   return { passed, failed, failures, recognised };
 }
 
-/** Maven surefire: "Tests run: N, Failures: F, Errors: E, Skipped: S" (the last is the total) and "Class.method:line message" lines. */
+/** A test class's source file from its binary name: Maven keeps tests in src/test/java/<package path>/<File>.java. */
+function mavenTestFile(className: string, fileName: string): string {
+  const packagePath = className.split(".").slice(0, -1).join("/");
+  return `src/test/java/${packagePath ? `${packagePath}/` : ""}${fileName}`;
+}
+
+/**
+ * Maven surefire: "Tests run: N, Failures: F, Errors: E, Skipped: S" (the last is the total). Each failing
+ * test has a block "[ERROR] pkg.Class.method -- Time elapsed: … <<< FAILURE!", the exception's line, then
+ * its stack, whose frame in the test class gives the file and line. The "Results:" summary names the class
+ * without its package ("Class.method:line message"), so it serves only when a block is missing.
+ */
 export function parseMavenTest(output: string): ParsedCounts {
   const totals = [...output.matchAll(/Tests run: (\d+), Failures: (\d+), Errors: (\d+), Skipped: (\d+)(?!, Time)/g)].at(-1);
   if (!totals) return { passed: 0, failed: 0, failures: [], recognised: false };
   const failed = Number(totals[2]) + Number(totals[3]);
   const run = Number(totals[1]) - Number(totals[4]);
-  const failures = [...output.matchAll(/^\[ERROR\]\s+([\w.$]+)\.(\w+):(\d+) (.*)$/gm)].map((match): TestFailure => ({
-    name: `${match[1]}.${match[2]}`,
-    message: match[4]!.trim(),
-    file: `src/test/java/${match[1]!.replace(/\$.*/, "").replaceAll(".", "/")}.java`,
-    line: Number(match[3]),
-  }));
+  const failures: TestFailure[] = [];
+  for (const block of output.matchAll(/^\[ERROR\] (\S+?)(?: --)? +Time elapsed: [^\n]*<<< (?:FAILURE|ERROR)!\n([^\n]*)\n((?:[ \t]+at [^\n]*\n?)*)/gm)) {
+    // Surefire 3 prints "pkg.Class.method"; older versions "method(pkg.Class)".
+    const older = block[1]!.match(/^([\w$]+)\((.+)\)$/);
+    // A parameterized test's method carries its arguments, which may hold dots: "adds(java.lang.String)[1]".
+    const head = block[1]!.split("(")[0]!;
+    const [className, method] = older ? [older[2]!, older[1]!] : [head.replace(/\.[^.]+$/, ""), block[1]!.slice(head.lastIndexOf(".") + 1)];
+    const outer = className.replace(/\$.*/, "");
+    const escaped = outer.replaceAll(".", "\\.").replaceAll("$", "\\$");
+    const frame = block[3]!.match(new RegExp(`^\\s+at ${escaped}(?:\\$[\\w$]+)?\\.[\\w$<>]+\\(([\\w$]+\\.java):(\\d+)\\)`, "m"));
+    failures.push({ name: `${className}.${method}`, message: block[2]!.trim() || "failed", ...(frame ? { file: mavenTestFile(outer, frame[1]!), line: Number(frame[2]) } : {}) });
+  }
+  if (failures.length === 0) {
+    for (const match of output.matchAll(/^\[ERROR\]\s+([\w.$]+)\.(\w+):(\d+) (.*)$/gm)) {
+      failures.push({ name: `${match[1]}.${match[2]}`, message: match[4]!.trim(), file: mavenTestFile(match[1]!.replace(/\$.*/, ""), `${match[1]!.replace(/\$.*/, "").split(".").at(-1)}.java`), line: Number(match[3]) });
+    }
+  }
   return { passed: Math.max(0, run - failed), failed, failures, recognised: true };
 }
 
-/** ctest: "67% tests passed, 1 tests failed out of 3"; GoogleTest prints "file.cpp:12: Failure" and "[  FAILED  ] Suite.Name". */
+/**
+ * ctest: "67% tests passed, 1 tests failed out of 3"; GoogleTest prints "file.cpp:12: Failure" and
+ * "[  FAILED  ] Suite.Name". A plain add_test is a program that exits non-zero: ctest lists it under
+ * "The following tests FAILED:", and --output-on-failure prints what it printed below its
+ * "Test #2: name ...***Failed" line, where a "file.cpp:12: message" gives the location.
+ */
 export function parseCtest(output: string): ParsedCounts {
   const summary = output.match(/(\d+)% tests passed, (\d+) tests? failed out of (\d+)/);
   if (!summary) return { passed: 0, failed: 0, failures: [], recognised: false };
@@ -83,6 +110,23 @@ export function parseCtest(output: string): ParsedCounts {
     const message = block.split(/: Failure\n/)[1]?.trim().split("\n").slice(0, 3).join(" ") ?? "failed";
     return { name, message, ...location };
   });
+  const listStart = output.lastIndexOf("The following tests FAILED:");
+  const listed = listStart >= 0 ? output.slice(listStart) : "";
+  for (const match of listed.matchAll(/^\s+\d+ - (.+?) \(([^)]+)\)$/gm)) {
+    const [name, status] = [match[1]!, match[2]!];
+    // A GoogleTest case discovered as its own ctest test is already named by its "[  FAILED  ]" line.
+    if (names.includes(name)) continue;
+    const heading = output.match(new RegExp(`^\\d+/\\d+ Test +#\\d+: ${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} \\.*\\*{3}.*\n`, "m"));
+    const after = heading ? output.slice(heading.index! + heading[0].length) : "";
+    const next = after.search(/^ +Start +\d+: |^\d+% tests passed/m);
+    const printed = (next >= 0 ? after.slice(0, next) : after).trim();
+    const located = printed.match(/^(?:[^\s:]+: )?([^\s:]+\.(?:c|cc|cpp|cxx|h|hpp)):(\d+): (.*)$/m);
+    failures.push({
+      name,
+      message: located?.[3]?.trim() ?? (printed.split("\n").find((line) => line.trim() !== "")?.trim() || status),
+      ...(located && !located[1]!.startsWith("/") ? { file: located[1]!, line: Number(located[2]) } : {}),
+    });
+  }
   return { passed: total - failed, failed, failures, recognised: true };
 }
 
