@@ -89,7 +89,7 @@ export function generateMessagesDoc(): string {
     "",
     "## Well-known event types",
     "",
-    [...new Set<string>([...Object.values(eventTypes), "file.started", "file.failed", "manifest.ready", "manifest.rejected", "code.waves", "code.cycle", "review.reviewer_failed", "plan.ready", "tests.finished", "stage.failed", "gate.waiting", "gate.decided", "run.budget_exceeded"])].map((type) => `\`${type}\``).join(", "),
+    [...new Set<string>([...Object.values(eventTypes), "file.started", "file.failed", "manifest.ready", "manifest.rejected", "code.waves", "code.cycle", "review.reviewer_failed", "plan.ready", "tests.finished", "stage.failed", "gate.waiting", "gate.decided", "run.budget_exceeded", "run.resumed", "run.attempt_started", "file.reused"])].map((type) => `\`${type}\``).join(", "),
     "",
     "## Message schemas",
     "",

@@ -9,6 +9,7 @@ import { runCommand } from "./run-command.ts";
 import { upCommand } from "./up-command.ts";
 import { submitCommand } from "./submit-command.ts";
 import { gateCommand } from "./gate-command.ts";
+import { resumeCommand } from "./resume-command.ts";
 
 const help = `asp — an agentic software process (PSP) on NATS
 
@@ -18,6 +19,7 @@ commands:
   run [TASK]      run a task end to end: plan, design, review, code, review, test, postmortem
   up              start the whole fleet and keep it running (--writers N)
   submit [TASK]   submit a task to a running fleet and follow it
+  resume RUN      continue a run that ended, as a new attempt (--from STAGE, --rounds N, --budget USD)
   approve RUN GATE / reject RUN GATE   decide a run waiting at a human gate (--note TEXT)
   agent <name>    run one agent as its own process (what deploy/ uses)
   sim             serve the local model server (Anthropic Messages API) from a scenario file
@@ -44,6 +46,8 @@ export async function main(argv: string[], io: CommandIo = processIo): Promise<n
         return await upCommand(rest, io);
       case "submit":
         return await submitCommand(rest, io);
+      case "resume":
+        return await resumeCommand(rest, io);
       case "approve":
       case "reject":
         return await gateCommand(command, rest, io);

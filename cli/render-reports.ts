@@ -53,6 +53,9 @@ export function postmortemMarkdown(postmortem: Postmortem): string {
     "| --- | --- | --- |",
     ...Object.entries(postmortem.costByAgent).map(([agent, totals]) => `| ${agent} | ${totals.calls} | ${usd(totals.costUsd)}${estimatedMark(totals)} |`),
     "",
+    ...((postmortem.attempts?.length ?? 0) > 1
+      ? ["| attempt | calls | cost |", "| --- | --- | --- |", ...postmortem.attempts!.map((attempt) => `| ${attempt.attempt} | ${attempt.calls} | ${usd(attempt.costUsd)} |`), ""]
+      : []),
     "## Quality",
     "",
     `Defect density: ${postmortem.defectDensityPerKloc.toFixed(2)} per KLOC. Yield: ${Object.entries(postmortem.phaseYield).map(([phase, value]) => `${phase} ${(value * 100).toFixed(0)}%`).join(", ")}.`,

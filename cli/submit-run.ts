@@ -32,6 +32,8 @@ export async function submitRun(options: {
   io: CommandIo;
   json: boolean;
   out?: string;
+  /** The orchestrator job's id: a resumed run is a new job of the same run (decision 1180). */
+  jobId?: string;
 }): Promise<SubmittedRun> {
   const { connection, subjects, request, io } = options;
   const events: AspEvent[] = [];
@@ -50,7 +52,7 @@ export async function submitRun(options: {
   try {
     const reply = await createJobClient({ connection, subjects, logger: options.logger }).request("orchestrator", request, {
       runId: request.runId,
-      jobId: `${request.runId}-run`,
+      jobId: options.jobId ?? `${request.runId}-run`,
       inputCodec: jsonCodec(runRequestSchema),
       outputCodec: jsonCodec(runSummarySchema),
       timeoutMs: 6 * 60 * 60 * 1000,

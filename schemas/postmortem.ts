@@ -61,6 +61,8 @@ export const postmortemSchema = z.object({
   costByFile: z.record(z.string(), usageTotalsSchema),
   timeByStageMs: z.record(z.string(), z.number()),
   gateDecisions: z.array(z.object({ stage: z.string(), round: z.number(), verdict: z.string(), decidedBy: z.string() })),
+  /** Every attempt of the run (one more per `asp resume`): its model calls and their cost (decision 1180). */
+  attempts: z.array(z.object({ attempt: z.number().int().positive(), calls: z.number().int().nonnegative(), costUsd: z.number().nonnegative() })).optional(),
   proposal: improvementProposalSchema.nullable(),
 });
 export type Postmortem = z.infer<typeof postmortemSchema>;

@@ -28,6 +28,8 @@ export const stageInputSchema = z
     round: z.number().int().positive(),
     feedback: feedbackSchema.optional(),
     reviewers: z.array(z.string()).default([]),
+    /** The round of this stage that an earlier attempt left failed; its stored work may be reused (decision 1180). */
+    resumeRound: z.number().int().positive().optional(),
   })
   .catchall(z.unknown());
 export type StageInput = z.infer<typeof stageInputSchema>;
@@ -41,7 +43,32 @@ export const stageRecordSchema = z.object({
   verdict: z.string().optional(),
   startedAt: z.string(),
   finishedAt: z.string().optional(),
+  /** The attempt of the run this record belongs to (absent: the first). */
+  attempt: z.number().int().positive().optional(),
 });
+
+/** One attempt of a run: the first, and one more for every `asp resume` (decision 1180). */
+export const runAttemptSchema = z.object({
+  attempt: z.number().int().positive(),
+  /** The stage the attempt started at. */
+  from: z.string(),
+  startedAt: z.string(),
+  budgetUsd: z.number().positive().optional(),
+  /** How the attempt before this one ended. */
+  previousStatus: runStatusSchema.optional(),
+  previousReason: z.string().optional(),
+});
+export type RunAttempt = z.infer<typeof runAttemptSchema>;
+
+/** What `asp resume` asks of the orchestrator. */
+export const resumeOptionsSchema = z.object({
+  /** The new attempt's number: one more than the stored state's. A redelivered request finds it applied already. */
+  attempt: z.number().int().min(2),
+  from: z.string().min(1).optional(),
+  rounds: z.number().int().positive().optional(),
+  budgetUsd: z.number().positive().optional(),
+});
+export type ResumeOptions = z.infer<typeof resumeOptionsSchema>;
 
 /** The run's state machine, kept in the runs KV bucket so a restarted orchestrator resumes. */
 export const runStateSchema = z.object({
@@ -60,6 +87,13 @@ export const runStateSchema = z.object({
   history: z.array(stageRecordSchema),
   reason: z.string().optional(),
   budgetUsd: z.number().positive().optional(),
+  /** The current attempt (absent: the first); `attempts` lists the resumed ones' details. */
+  attempt: z.number().int().positive().optional(),
+  attempts: z.array(runAttemptSchema).optional(),
+  /** Per gate, rounds granted beyond the pipeline's maxRounds by a resume. */
+  extraRounds: z.record(z.string(), z.number().int().nonnegative()).optional(),
+  /** A stage the previous attempt left failed: its next round may reuse what that round stored. */
+  reuse: z.object({ stage: z.string(), round: z.number().int().positive() }).optional(),
   /** Set while the run waits for a human at a gate. */
   waiting: z.object({ stage: z.string(), round: z.number().int().positive(), since: z.string(), deadline: z.string() }).optional(),
   startedAt: z.string(),
@@ -73,6 +107,8 @@ export const runRequestSchema = z.object({
   task: taskSchema,
   pipeline: z.string().default("default"),
   budgetUsd: z.number().positive().optional(),
+  /** Present when the request continues a run that has ended (`asp resume`). */
+  resume: resumeOptionsSchema.optional(),
 });
 export type RunRequest = z.infer<typeof runRequestSchema>;
 
@@ -84,6 +120,9 @@ export const runSummarySchema = z.object({
   costUsd: z.number().nonnegative(),
   durationMs: z.number().nonnegative(),
   files: z.number().int().nonnegative(),
+  /** The attempt that ended, and what each attempt cost (present once a run was resumed). */
+  attempt: z.number().int().positive().optional(),
+  costByAttempt: z.array(z.object({ attempt: z.number().int().positive(), calls: z.number().int().nonnegative(), costUsd: z.number().nonnegative() })).optional(),
 });
 export type RunSummary = z.infer<typeof runSummarySchema>;
 

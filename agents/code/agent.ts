@@ -13,6 +13,7 @@ import { failuresForFile, findingsForFile, namedByFeedback } from "./feedback-fo
 import { planManifest } from "./plan-manifest.ts";
 import { filesToRegenerate } from "./select-files.ts";
 import { writeFiles } from "./write-files.ts";
+import { reusedManifest, storeManifest } from "./reused-work.ts";
 
 const codeInputSchema = stageInputSchema.and(z.object({ plan: planSchema, design: designSchema, code: codeResultSchema.optional() }));
 type CodeInput = z.infer<typeof codeInputSchema>;
@@ -26,7 +27,10 @@ export const codeAgent = defineAgent<CodeInput, CodeResult, AgentDeps>({
   async handle(input, context) {
     const { prompts, artifacts } = context.deps;
     const previous = input.code;
-    const manifest = previous?.manifest ? manifestSchema.parse(previous.manifest) : await planManifest(context, input);
+    const reused = previous?.manifest ? undefined : await reusedManifest(context, input.resumeRound);
+    const manifest = previous?.manifest ? manifestSchema.parse(previous.manifest) : (reused ?? (await planManifest(context, input)));
+    // Kept for a resume: a round that stops after planning need not plan again (decision 1180).
+    await storeManifest(context, input.round, manifest);
     await context.emit("manifest.ready", {
       language: manifest.language,
       files: manifest.files.map((entry) => ({ path: entry.path, type: entry.type, estimatedLines: entry.estimatedLines, dependsOn: entry.dependsOn })),
@@ -71,6 +75,7 @@ export const codeAgent = defineAgent<CodeInput, CodeResult, AgentDeps>({
       // Declared empty: written with no model call, unless a gate named the file itself (decision 1102).
       writtenEmpty: (entry) => entry.estimatedLines === 0 && !named.has(entry.path),
       timeoutMs: 300_000,
+      ...(input.resumeRound !== undefined ? { reuseRound: input.resumeRound } : {}),
     });
 
     const writtenByPath = new Map(written.map((result) => [result.file.path, result]));

@@ -9,6 +9,7 @@ import type { AgentDeps } from "../shared/agent-deps.ts";
 import { fileArtifactName } from "../shared/artifact-store.ts";
 import { fileResultCodec } from "../file-writer/agent.ts";
 import { planAllAtOnce, planWaves } from "./waves.ts";
+import { keepReusedFile, lineCount } from "./reused-work.ts";
 
 const fileJobCodec = jsonCodec(fileJobSchema);
 export const maximumFileAttempts = 3;
@@ -41,15 +42,14 @@ export interface WriteRound {
   existingContent(path: string): Promise<string | undefined>;
   /** True for an entry written empty with no model call (decision 1102). */
   writtenEmpty(entry: ManifestEntry): boolean;
+  /** A resumed round: the round whose finished files are kept with no model call (decision 1180). */
+  reuseRound?: number;
 }
 
 function pathToken(filePath: string): string {
   return createHash("sha256").update(filePath).digest("hex").slice(0, 16);
 }
 
-function lineCount(content: string): number {
-  return content === "" ? 0 : content.split("\n").length - (content.endsWith("\n") ? 1 : 0);
-}
 
 /**
  * The files of one round in waves along `dependsOn` (agents/code/waves.ts): every file of a wave is sent
@@ -78,7 +78,13 @@ export async function writeFiles(context: JobContext<AgentDeps>, entries: Manife
       await Promise.all(
         wave.map(async (entry) => {
           const dependencyFiles = await currentContentOf(entry, written, job);
-          const result = job.writtenEmpty(entry) ? await writeEmpty(context, entry, job.round) : await writeOne(context, entry, job, dependencyFiles, failures);
+          const reused = job.reuseRound === undefined ? undefined : await context.deps.artifacts.getText(fileArtifactName(context.runId, job.reuseRound, entry.path));
+          const result =
+            reused !== undefined
+              ? await keepReusedFile(context, entry, job.round, job.reuseRound!, reused)
+              : job.writtenEmpty(entry)
+                ? await writeEmpty(context, entry, job.round)
+                : await writeOne(context, entry, job, dependencyFiles, failures);
           if (result) written.set(entry.path, result);
         }),
       );

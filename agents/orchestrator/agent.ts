@@ -2,9 +2,11 @@ import { z } from "zod";
 import { jsonCodec } from "../../bus/codec.ts";
 import { defineAgent, type JobContext } from "../../bus/define-agent.ts";
 import { isInfrastructureFailure } from "../../bus/infrastructure-failure.ts";
-import { BusError, isBudgetExceeded } from "../../errors/index.ts";
+import { BusError, isBudgetExceeded, ValidationError } from "../../errors/index.ts";
 import type { Pipeline, Stage } from "../../schemas/pipeline.ts";
-import { runRequestSchema, runSummarySchema, stageInputSchema, type RunRequest, type RunState, type RunSummary } from "../../schemas/run.ts";
+import { runRequestSchema, runSummarySchema, stageInputSchema, type ResumeOptions, type RunRequest, type RunState, type RunSummary } from "../../schemas/run.ts";
+import { attemptStartedEvent, costByAttempt, totalCost } from "../shared/attempt-costs.ts";
+import { resumeRun } from "./resume-run.ts";
 import type { AgentDeps } from "../shared/agent-deps.ts";
 import type { HumanDecision } from "./await-decision.ts";
 import { feedbackFromGate } from "./feedback.ts";
@@ -34,12 +36,14 @@ function stageInput(state: RunState, stageId: string, round: number, reviewers: 
     reviewers,
     outcome: state.status === "running" ? "passed" : state.status,
     ...(state.feedback && state.feedbackFor === stageId ? { feedback: state.feedback } : {}),
+    ...(state.reuse?.stage === stageId ? { resumeRound: state.reuse.round } : {}),
   };
 }
 
 async function summarise(context: JobContext<OrchestratorDeps>, state: RunState): Promise<RunSummary> {
   const events = await context.deps.readRunEvents(state.runId);
-  const costUsd = events.filter((event) => event.type === "llm.call").reduce((sum, event) => sum + Number(event.data.costUsd ?? 0), 0);
+  const attempts = costByAttempt(events);
+  const costUsd = attempts.reduce((sum, attempt) => sum + attempt.costUsd, 0);
   const code = state.outputs.code as { files?: unknown[] } | undefined;
   return {
     runId: state.runId,
@@ -49,7 +53,29 @@ async function summarise(context: JobContext<OrchestratorDeps>, state: RunState)
     costUsd,
     durationMs: Math.max(0, context.clock.now() - Date.parse(state.startedAt)),
     files: code?.files?.length ?? 0,
+    ...(state.attempt ? { attempt: state.attempt, costByAttempt: attempts } : {}),
   };
+}
+
+/**
+ * Applies `asp resume` to the stored state: a new attempt of the same run (decision 1180). A
+ * request whose attempt the state already has is a redelivery after a crash, and resumes as any other.
+ */
+async function startAttempt(context: JobContext<OrchestratorDeps>, state: RunState, pipeline: Pipeline, resume: ResumeOptions, now: string): Promise<RunState> {
+  const spentUsd = totalCost(await context.deps.readRunEvents(state.runId));
+  const plan = resumeRun(state, pipeline, resume, { spentUsd, now });
+  if (!plan.ok) throw new ValidationError(plan.error);
+  await context.deps.runs.put(plan.state);
+  await context.emit(attemptStartedEvent, {
+    attempt: resume.attempt,
+    from: plan.from,
+    previousStatus: state.status,
+    previousReason: state.reason ?? null,
+    budgetUsd: plan.state.budgetUsd ?? null,
+    rounds: resume.rounds ?? null,
+    spentUsd,
+  });
+  return plan.state;
 }
 
 /** Holds the run at a human gate until a decision (or the timeout policy) lets it go on or fails it. */
@@ -93,8 +119,10 @@ export const orchestratorAgent = defineAgent<RunRequest, RunSummary, Orchestrato
         state = initialRunState(request, pipeline, nowIso());
         await runs.put(state);
         await context.emit("run.started", { task: request.task, pipeline: pipeline.name, stages: pipeline.stages.map((stage) => stage.id), budgetUsd: state.budgetUsd ?? null });
+      } else if (request.resume && request.resume.attempt > (state.attempt ?? 1)) {
+        state = await startAttempt(context, state, pipeline, request.resume, nowIso());
       } else {
-        await context.emit("run.resumed", { stageIndex: state.stageIndex, status: state.status });
+        await context.emit("run.resumed", { stageIndex: state.stageIndex, status: state.status, attempt: state.attempt ?? 1 });
       }
       if (state.status === "waiting" && state.waiting) {
         const gateStage = pipeline.stages.find((stage) => stage.id === state!.waiting!.stage)!;

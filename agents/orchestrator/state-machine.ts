@@ -41,7 +41,7 @@ export function startStage(state: RunState, pipeline: Pipeline, stage: Stage, ro
     ...state,
     stageIndex: pipeline.stages.indexOf(stage),
     rounds: { ...state.rounds, [stage.id]: round },
-    history: [...state.history, { stage: stage.id, round, status: "running", startedAt: now }],
+    history: [...state.history, { stage: stage.id, round, status: "running", startedAt: now, ...(state.attempt ? { attempt: state.attempt } : {}) }],
     updatedAt: now,
   };
 }
@@ -60,7 +60,7 @@ export interface GateDecision {
  * loop: it counts the times this gate failed, not the times it ran, so code review re-run after a
  * failing test (another gate's loop) does not use up code review's rounds.
  */
-export function judgeGate(stage: Stage, failuresBefore: number, output: Record<string, unknown>): GateDecision | undefined {
+export function judgeGate(stage: Stage, failuresBefore: number, output: Record<string, unknown>, extraRounds = 0): GateDecision | undefined {
   if (!stage.gate) return undefined;
   const verdict = String(output.verdict ?? "MISSING");
   const passed = stage.gate.pass.includes(verdict);
@@ -69,13 +69,14 @@ export function judgeGate(stage: Stage, failuresBefore: number, output: Record<s
   const findings = Array.isArray(output.findings) ? (output.findings as Array<{ target?: string; severity?: string }>) : [];
   const routed = findings.find((finding) => finding.target && stage.gate!.routes[finding.target] && (finding.severity === "critical" || finding.severity === "high"));
   const goto = routed ? stage.gate.routes[routed.target!] : stage.gate.onFail?.goto;
-  const maxRounds = stage.gate.onFail?.maxRounds ?? 1;
+  // A resume may grant a gate rounds beyond the pipeline's (decision 1180).
+  const maxRounds = (stage.gate.onFail?.maxRounds ?? 1) + extraRounds;
   return { verdict, passed, exhausted: !goto || failures >= maxRounds, failures, ...(goto ? { goto } : {}) };
 }
 
 /** Records a finished stage and moves the run on: forward, back with feedback, or to failure. */
 export function completeStage(state: RunState, pipeline: Pipeline, stage: Stage, round: number, output: Record<string, unknown>, now: string): { state: RunState; decision?: GateDecision } {
-  const decision = judgeGate(stage, state.gateFailures?.[stage.id] ?? 0, output);
+  const decision = judgeGate(stage, state.gateFailures?.[stage.id] ?? 0, output, state.extraRounds?.[stage.id] ?? 0);
   const history = state.history.map((record, index) =>
     index === state.history.length - 1 && record.stage === stage.id
       ? { ...record, status: "completed" as const, finishedAt: now, ...(decision ? { verdict: decision.verdict } : {}) }
@@ -83,7 +84,8 @@ export function completeStage(state: RunState, pipeline: Pipeline, stage: Stage,
   );
   const consumedFeedback = state.feedbackFor === stage.id ? { feedback: undefined, feedbackFor: undefined } : {};
   const gateFailures = decision ? { ...state.gateFailures, [stage.id]: decision.failures } : state.gateFailures;
-  const base: RunState = { ...state, ...consumedFeedback, gateFailures, outputs: { ...state.outputs, [stage.output]: output }, history, updatedAt: now };
+  const consumedReuse = state.reuse?.stage === stage.id ? { reuse: undefined } : {};
+  const base: RunState = { ...state, ...consumedFeedback, ...consumedReuse, gateFailures, outputs: { ...state.outputs, [stage.output]: output }, history, updatedAt: now };
   const index = pipeline.stages.indexOf(stage);
   if (!decision || decision.passed || state.status !== "running") return { state: { ...base, stageIndex: index + 1 }, decision };
   if (decision.exhausted) {
@@ -105,5 +107,6 @@ export function failStage(state: RunState, pipeline: Pipeline, stage: Stage, rea
     index === state.history.length - 1 && record.stage === stage.id ? { ...record, status: "failed" as const, finishedAt: now } : record,
   );
   const status = state.status === "running" ? "error" : state.status;
-  return { ...state, status, reason: state.reason ?? `stage ${stage.id} failed: ${reason}`, history, stageIndex: pipeline.stages.indexOf(stage) + 1, updatedAt: now };
+  // A stage that fails again leaves its newest round to reuse, which the next resume sets anew.
+  return { ...state, reuse: undefined, status, reason: state.reason ?? `stage ${stage.id} failed: ${reason}`, history, stageIndex: pipeline.stages.indexOf(stage) + 1, updatedAt: now };
 }

@@ -1,3 +1,4 @@
+import { costByAttempt } from "../shared/attempt-costs.ts";
 import { findingKey } from "../shared/finding-identity.ts";
 import type { AspEvent } from "../../schemas/event.ts";
 import type { CodeResult } from "../../schemas/file-job.ts";
@@ -165,5 +166,6 @@ export function computeMetrics(input: MetricsInput): Omit<Postmortem, "proposal"
     costByFile,
     timeByStageMs,
     gateDecisions,
+    attempts: costByAttempt(input.events),
   };
 }

@@ -79,6 +79,11 @@ export function createBudgetGuard(options: { connection: NatsConnection; subject
       const spending = await load(runId);
       if (spending.budgetUsd === undefined) return;
       if (spending.spentUsd + estimatedCostUsd > spending.budgetUsd) {
+        // `asp resume --budget` raises a run's budget in its state; read it again before refusing.
+        const state = await runs.get(runId).catch(() => undefined);
+        if (state?.budgetUsd !== undefined) spending.budgetUsd = Math.max(spending.budgetUsd, state.budgetUsd);
+      }
+      if (spending.spentUsd + estimatedCostUsd > spending.budgetUsd) {
         throw new BudgetExceededError(
           `the run's budget of $${spending.budgetUsd.toFixed(4)} would be exceeded: $${spending.spentUsd.toFixed(4)} spent, and the next model call is expected to cost $${estimatedCostUsd.toFixed(4)}`,
           { details: { budgetUsd: spending.budgetUsd, spentUsd: spending.spentUsd, estimatedCostUsd } },
