@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { changeSizeSchema, lineCountsSchema } from "./change-size.ts";
 import { defectTypeSchema, severitySchema } from "./review.ts";
 
 /** The only part of the postmortem a model writes. */
@@ -61,6 +62,8 @@ export const postmortemSchema = z.object({
   costByFile: z.record(z.string(), usageTotalsSchema),
   timeByStageMs: z.record(z.string(), z.number()),
   gateDecisions: z.array(z.object({ stage: z.string(), round: z.number(), verdict: z.string(), decidedBy: z.string() })),
+  /** A change request's PSP size (decision 1202): base, added, modified and deleted lines, planned and actual. */
+  changeSize: z.object({ planned: lineCountsSchema, actual: lineCountsSchema, files: changeSizeSchema.shape.files }).optional(),
   proposal: improvementProposalSchema.nullable(),
 });
 export type Postmortem = z.infer<typeof postmortemSchema>;

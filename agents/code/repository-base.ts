@@ -6,15 +6,16 @@ import type { Repository } from "../../schemas/repository.ts";
 import { countChange } from "./line-diff.ts";
 
 /** A repository file the manifest leaves alone, as a file of the result: its bytes are the repository's own artifact. */
-export function unchangedFile(file: Repository["files"][number]): GeneratedFile {
-  return { path: file.path, type: "source", bytes: file.bytes, lines: file.lines, sha256: file.sha256, round: 1, writer: "repository", artifact: file.artifact };
+export function unchangedFile(file: Repository["files"][number], testFiles: ReadonlySet<string>): GeneratedFile {
+  return { path: file.path, type: testFiles.has(file.path) ? "test" : "source", bytes: file.bytes, lines: file.lines, sha256: file.sha256, round: 1, writer: "repository", artifact: file.artifact };
 }
 
 /** The repository's files the manifest does not name, which the result carries unchanged. */
 export function filesNotNamed(repository: Repository | undefined, manifest: Manifest): GeneratedFile[] {
   if (!repository) return [];
   const named = new Set(manifest.files.map((entry) => entry.path));
-  return repository.files.filter((file) => !named.has(file.path)).map(unchangedFile);
+  const testFiles = new Set(repository.map.tests.files);
+  return repository.files.filter((file) => !named.has(file.path)).map((file) => unchangedFile(file, testFiles));
 }
 
 /**
