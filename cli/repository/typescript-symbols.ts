@@ -33,7 +33,7 @@ function exportedSymbols(ts: TypeScriptModule, filePath: string, content: string
   const source = ts.createSourceFile(filePath, content, ts.ScriptTarget.Latest, true);
   const symbols: string[] = [];
   const header = (node: import("typescript").Node, body: import("typescript").Node | undefined) =>
-    content.slice(node.getStart(source), body ? body.getStart(source) : node.getEnd()).replace(/\s+/g, " ").trim().replace(/[{;=]\s*$/, "").trim();
+    content.slice(node.getStart(source), body ? body.getStart(source) : node.getEnd()).replace(/\s+/g, " ").trim().replace(/[{;=]\s*$/, "").trim().replace(/^export\s+/, "");
   for (const statement of source.statements) {
     if (ts.isExportDeclaration(statement) || ts.isExportAssignment(statement)) {
       symbols.push(statement.getText(source).replace(/\s+/g, " "));
@@ -44,10 +44,14 @@ function exportedSymbols(ts: TypeScriptModule, filePath: string, content: string
     else if (ts.isClassDeclaration(statement)) {
       symbols.push(header(statement, statement.members[0] ?? undefined).replace(/\{.*$/, "").trim());
       for (const member of statement.members) {
+        if (ts.isConstructorDeclaration(member)) {
+          symbols.push(`  ${header(member, member.body)}`);
+          continue;
+        }
         const name = member.name?.getText(source);
         const isPrivate = (ts.canHaveModifiers(member) ? (ts.getModifiers(member) ?? []) : []).some((modifier) => modifier.kind === ts.SyntaxKind.PrivateKeyword);
         if (!name || name.startsWith("#") || isPrivate) continue;
-        if (ts.isMethodDeclaration(member) || ts.isConstructorDeclaration(member)) symbols.push(`  ${header(member, member.body)}`);
+        if (ts.isMethodDeclaration(member)) symbols.push(`  ${header(member, member.body)}`);
       }
     } else if (ts.isVariableStatement(statement)) {
       for (const declaration of statement.declarationList.declarations) symbols.push(`const ${declaration.name.getText(source)}${declaration.type ? `: ${declaration.type.getText(source)}` : ""}`);
