@@ -113,3 +113,20 @@ describe("a modify writer's edits that do not apply", () => {
     for (const request of harness.fileRequests("greet/core.py")) expect(request.text).not.toContain(reason);
   });
 });
+
+describe("a modify writer's current content", () => {
+  const needsCurrent = { requires: [`<current path="greet/core.py">\n${sourceRoundOne}</current>`], reply: goodEdit, fallback: "# written blind\n", label: "edited against the current content" };
+
+  it("reaches the model in {{currentContent}}, and a copy of prompts/ without it leaves the writer blind", async () => {
+    harness = await startHandlerHarness({ scenario: scenario({ "greet/core.py": needsCurrent as never, "tests/test_core.py": testText }, changeManifest) });
+    const result = await runCode();
+    expect(harness.artifacts.get(result.files.find((file) => file.path === "greet/core.py")!.artifact)).toBe(sourceRoundTwo);
+    await harness[Symbol.asyncDispose]();
+
+    await using prompts = await promptsWithout("file-writer/user", "currentContent");
+    harness = await startHandlerHarness({ scenario: scenario({ "greet/core.py": needsCurrent as never, "tests/test_core.py": testText }, changeManifest), promptsDirectory: prompts.directory });
+    const blind = await runCode();
+    expect(harness.fileRequests("greet/core.py")[0]!.text).not.toContain(sourceRoundOne);
+    expect(harness.artifacts.get(blind.files.find((file) => file.path === "greet/core.py")!.artifact)).toBe("# written blind\n");
+  });
+});
