@@ -110,6 +110,9 @@ describe("asp run --repo, a change request on an existing repository", () => {
     expect(existsSync(path.join(repository, "tests/test_frequency.py"))).toBe(false);
     expect(await readFile(path.join(repository, "wordcount/counter.py"), "utf8")).toBe(await readFile(path.join(example, "repository/wordcount/counter.py"), "utf8"));
 
+    // The code reviewers read the three files of the change, not the repository's seven.
+    expect(await readFile(path.join(out, "code-review.md"), "utf8")).toContain("finding(s) over 3 files from 3 reviewers");
+
     // The repository's existing tests and the new ones ran in the sandbox, and passed.
     const report = JSON.parse(await readFile(path.join(out, "test-report.json"), "utf8"));
     expect(report).toMatchObject({ verdict: "PASS", runner: "python-unittest", failed: 0, total: 11, passed: 11, sandbox: { network: "none" } });
