@@ -39,6 +39,15 @@ function exportedSymbols(ts: TypeScriptModule, filePath: string, content: string
       symbols.push(statement.getText(source).replace(/\s+/g, " "));
       continue;
     }
+    // CommonJS: `module.exports = { a, b }` and `exports.name = ...` are what such a module offers.
+    if (ts.isExpressionStatement(statement) && ts.isBinaryExpression(statement.expression) && statement.expression.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+      const target = statement.expression.left.getText(source);
+      if (/^(module\.)?exports(\.[A-Za-z_$][\w$]*)?$/.test(target)) {
+        const value = statement.expression.right;
+        symbols.push(ts.isObjectLiteralExpression(value) ? `${target} = { ${value.properties.map((property) => property.name?.getText(source) ?? property.getText(source)).join(", ")} }` : target);
+      }
+      continue;
+    }
     if (!isExported(ts, statement)) continue;
     if (ts.isFunctionDeclaration(statement)) symbols.push(header(statement, statement.body));
     else if (ts.isClassDeclaration(statement)) {

@@ -61,6 +61,11 @@ describe("the repository map", () => {
     expect(map.files[1]!.symbols).toEqual(["export { parse } from './parse.js';"]);
   });
 
+  it("lists what a CommonJS module assigns to module.exports", async () => {
+    const map = await buildRepositoryMap([{ path: "lib/math.cjs", content: "function add(a, b) { return a + b; }\nmodule.exports = { add, twice: (x) => 2 * x };\nexports.version = '1';\n" }], parsers);
+    expect(map.files[0]!.symbols).toEqual(["module.exports = { add, twice }", "exports.version"]);
+  });
+
   it("says when the TypeScript compiler is not there instead of guessing", async () => {
     const withoutCompiler = scriptSymbolParser(async () => {
       throw new Error("Cannot find package 'typescript'");
