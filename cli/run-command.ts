@@ -20,6 +20,7 @@ import { commitChangeRequest, prepareRepository, storeRepository, type PreparedR
 import { gitIn } from "./repository/git.ts";
 import { pythonSymbolParser } from "./repository/python-symbols.ts";
 import { scriptSymbolParser } from "./repository/typescript-symbols.ts";
+import { goDocIn, goSymbolParser } from "./repository/go-symbols.ts";
 
 export const runUsage = `usage: asp run [TASK] [--repo PATH] [--scenario FILE] [--out DIR] [--writers N] [--json] [--pipeline NAME] [--budget USD]
   TASK is a YAML/JSON task file or the task in words; with --scenario it may be left out (the scenario carries it).
@@ -124,7 +125,7 @@ export async function runCommand(argv: string[], io: CommandIo, env: Record<stri
     }
     const runId = newRunId(new Date(), task);
     const artifacts = createArtifactStore(connection, subjects);
-    const repository = prepared ? await storeRepository(prepared, runId, artifacts, { python: pythonSymbolParser(), scripts: scriptSymbolParser() }) : undefined;
+    const repository = prepared ? await storeRepository(prepared, runId, artifacts, { python: pythonSymbolParser(), scripts: scriptSymbolParser(), go: goSymbolParser(goDocIn(prepared.root)) }) : undefined;
     const request = runRequestSchema.parse({ runId, task, pipeline: values.pipeline, ...(options.budgetUsd ? { budgetUsd: options.budgetUsd } : {}), ...(repository ? { repository } : {}) });
     const submitted = await submitRun({ connection, subjects, logger, request, io, json: values.json, ...(values.out ? { out: values.out } : {}) });
     if (prepared) {

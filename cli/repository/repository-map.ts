@@ -3,6 +3,7 @@ import { applicableRunners } from "../../agents/test/runners/index.ts";
 import type { RepositoryMap } from "../../schemas/repository.ts";
 import type { PythonParser, SymbolTable } from "./python-symbols.ts";
 import type { ScriptParser } from "./typescript-symbols.ts";
+import type { GoParser } from "./go-symbols.ts";
 
 const languages: Record<string, string> = {
   ".py": "python",
@@ -46,6 +47,8 @@ export function isTestFile(filePath: string): boolean {
 export interface RepositoryMapParsers {
   python: PythonParser;
   scripts: ScriptParser;
+  /** Go needs the repository on disk (go doc reads packages); left out, Go files are listed without symbols. */
+  go?: GoParser;
 }
 
 export function lineCount(content: string): number {
@@ -55,7 +58,11 @@ export function lineCount(content: string): number {
 /** The map planning and design read: sizes and languages, public symbols from each language's parser, the tests. */
 export async function buildRepositoryMap(files: Array<{ path: string; content: string }>, parsers: RepositoryMapParsers): Promise<RepositoryMap> {
   const ofLanguage = (...names: string[]) => files.filter((file) => names.includes(languageOf(file.path) ?? ""));
-  const tables: SymbolTable[] = await Promise.all([parsers.python(ofLanguage("python")), parsers.scripts(ofLanguage("javascript", "typescript"))]);
+  const tables: SymbolTable[] = await Promise.all([
+    parsers.python(ofLanguage("python")),
+    parsers.scripts(ofLanguage("javascript", "typescript")),
+    parsers.go ? parsers.go(ofLanguage("go")) : Promise.resolve(new Map()),
+  ]);
   const symbolsOf = (filePath: string) => tables.find((table) => table.has(filePath))?.get(filePath);
   return {
     files: files.map((file) => {
@@ -67,7 +74,7 @@ export async function buildRepositoryMap(files: Array<{ path: string; content: s
         lines: lineCount(file.content),
         ...(language ? { language } : {}),
         symbols: found?.symbols ?? [],
-        ...(found?.note ? { note: found.note } : language && ["go", "rust", "java", "c", "cpp"].includes(language) ? { note: "no symbols: no parser for this language yet" } : {}),
+        ...(found?.note ? { note: found.note } : language && ["go", "rust", "java", "c", "cpp"].includes(language) && !found ? { note: "no symbols: no parser for this language yet" } : {}),
       };
     }),
     tests: {

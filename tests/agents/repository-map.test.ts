@@ -1,10 +1,12 @@
-import { readFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { renderRepositoryMap } from "../../agents/shared/render-repository-map.ts";
 import { pythonSymbolParser } from "../../cli/repository/python-symbols.ts";
 import { buildRepositoryMap } from "../../cli/repository/repository-map.ts";
 import { scriptSymbolParser } from "../../cli/repository/typescript-symbols.ts";
+import { goDocIn, goSymbolParser } from "../../cli/repository/go-symbols.ts";
 
 const example = path.resolve(import.meta.dirname, "../../examples/change-python/repository");
 const parsers = { python: pythonSymbolParser(), scripts: scriptSymbolParser() };
@@ -81,5 +83,31 @@ describe("the repository map", () => {
     expect(text).toContain("Existing tests: tests/test_counter.py");
     expect(text).toContain("They run with: python-unittest (python)");
     expect(renderRepositoryMap(undefined)).toBe("");
+  });
+
+  it("lists a Go package's exported symbols from go doc, with the package's first file", async () => {
+    const root = await mkdtemp(path.join(tmpdir(), "asp-map-go-"));
+    try {
+      const files = [
+        { path: "go.mod", content: "module example.com/roman\n\ngo 1.22\n" },
+        { path: "roman/roman.go", content: 'package roman\n\nimport "errors"\n\n// ErrRange: out of range.\nvar ErrRange = errors.New("out of range")\n\nfunc ToRoman(n int) (string, error) { return "", nil }\n\nfunc helper() {}\n' },
+        { path: "roman/numeral.go", content: "package roman\n\ntype Numeral struct{ Value int }\n" },
+        { path: "roman/roman_test.go", content: 'package roman\n\nimport "testing"\n\nfunc TestToRoman(t *testing.T) {}\n' },
+      ];
+      for (const file of files) {
+        await mkdir(path.dirname(path.join(root, file.path)), { recursive: true });
+        await writeFile(path.join(root, file.path), file.content);
+      }
+      const map = await buildRepositoryMap(files, { ...parsers, go: goSymbolParser(goDocIn(root)) });
+      const byPath = new Map(map.files.map((file) => [file.path, file]));
+      expect(byPath.get("roman/numeral.go")).toMatchObject({ symbols: ["var ErrRange = errors.New(\"out of range\")", "func ToRoman(n int) (string, error)", "type Numeral struct{ ... }"] });
+      expect(byPath.get("roman/roman.go")).toMatchObject({ symbols: [], note: "package ./roman: its symbols are listed with roman/numeral.go" });
+      expect(map.tests.files).toEqual(["roman/roman_test.go"]);
+
+      const withoutGo = await buildRepositoryMap(files, { ...parsers, go: goSymbolParser(goDocIn(root, path.join(root, "no-such-go"))) });
+      expect(withoutGo.files.find((file) => file.path === "roman/roman.go")!.note).toMatch(/^no symbols: go doc \.\/roman failed/);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
   });
 });
