@@ -10,7 +10,8 @@ export type GoDocRunner = (packageDirectory: string) => Promise<{ ok: true; outp
 /**
  * `go doc -short` in the repository root, per package folder: the go tool's own parser (go/doc) lists the exported
  * functions, types, variables and constants with their signatures (decision 1203). Offline and without changing the
- * toolchain (GOPROXY=off, GOTOOLCHAIN=local), so mapping a repository downloads nothing. The repository's working
+ * toolchain (GOPROXY=off, GOTOOLCHAIN=local), so mapping a repository downloads nothing, and with -mod=readonly,
+ * so go.mod and go.sum in the user's working tree are never rewritten. The repository's working
  * tree is its HEAD (a dirty tree was refused), so what go doc reads is what the run sees.
  */
 export function goDocIn(root: string, go = "go"): GoDocRunner {
@@ -19,7 +20,7 @@ export function goDocIn(root: string, go = "go"): GoDocRunner {
       execFile(
         go,
         ["doc", "-short", `./${packageDirectory}`],
-        { cwd: root, timeout: 30_000, env: { ...process.env, GOPROXY: "off", GOTOOLCHAIN: "local", GOFLAGS: "-mod=mod" } },
+        { cwd: root, timeout: 30_000, env: { ...process.env, GOPROXY: "off", GOTOOLCHAIN: "local", GOFLAGS: "-mod=readonly" } },
         (error, stdout, stderr) => resolve(error ? { ok: false, reason: (stderr || error.message).trim().split("\n")[0]! } : { ok: true, output: stdout }),
       );
     });
