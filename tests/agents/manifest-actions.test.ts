@@ -5,7 +5,7 @@ import { manifestProblems } from "../../agents/code/validate-manifest.ts";
 import { manifestSchema } from "../../schemas/manifest.ts";
 import type { Repository } from "../../schemas/repository.ts";
 import { codeInput, design, entry, plan, scenario, testText } from "./support/code-fixture.ts";
-import { startHandlerHarness, type HandlerHarness } from "./support/handler-harness.ts";
+import { requestText, startHandlerHarness, type HandlerHarness } from "./support/handler-harness.ts";
 
 const noPackages = { ...design, packages: [] };
 const file = (path: string, lines: number) => ({ path, bytes: lines * 10, lines, sha256: "b".repeat(64), artifact: `run-1/repository/${path}` });
@@ -60,6 +60,9 @@ describe("the code agent on a repository", () => {
     const input = (codeAgent.input as ZodType<Parameters<typeof codeAgent.handle>[0]>).parse(codeInput({ design: noPackages, repository }));
     const result = await codeAgent.handle(input, harness.context({ jobId: "code-r1" }));
 
+    // The manifest is planned from the repository's map ({{repositoryMap}} in code/manifest-user).
+    const manifestRequest = requestText(harness.model.simulator.transcript().find((call) => call.agent === "code")!.request);
+    expect(manifestRequest).toContain("Existing repository greet (at commit 111111111111): this task changes it.");
     expect(harness.fileJobs.map((job) => job.input.path)).toEqual(["tests/test_core.py"]);
     expect(harness.fileRequests("tests/test_core.py")[0]!.text).toContain('<file path="greet/core.py">\ndef greet(name):\n    return name\n</file>');
     expect(result.files.map((generated) => [generated.path, generated.writer === "repository"]).sort()).toEqual([
