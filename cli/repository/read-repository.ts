@@ -13,7 +13,8 @@ export interface RepositoryEntry {
  * change not committed yet would be silently left out. Refused before anything is written.
  */
 export async function refuseDirtyWorkingTree(git: Git, repositoryPath: string): Promise<void> {
-  const status = (await git(["status", "--porcelain", "--untracked-files=all"])).toString();
+  // --no-optional-locks: status would otherwise refresh and rewrite the user's index as a side effect.
+  const status = (await git(["--no-optional-locks", "status", "--porcelain", "--untracked-files=all"])).toString();
   const entries = status.split("\n").filter((line) => line.trim() !== "");
   if (entries.length > 0) {
     const shown = entries.slice(0, 5).join("; ");
