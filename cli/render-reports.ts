@@ -27,6 +27,24 @@ const plain = (value: number | null) => (value === null ? "—" : String(Math.ro
 /** Costs summed from default-price estimates say so wherever they are shown. */
 const estimatedMark = (totals: Postmortem["totals"]) => (totals.costEstimated ? " (estimated)" : "");
 
+/** A change request's size per PSP (decision 1202), planned against actual, and per file. */
+function changeSizeSection(postmortem: Postmortem): string[] {
+  const size = postmortem.changeSize;
+  if (!size) return [];
+  return [
+    "## Size of the change (PSP)",
+    "",
+    "| lines | planned | actual |",
+    "| --- | --- | --- |",
+    ...(["base", "added", "modified", "deleted"] as const).map((kind) => `| ${kind} | ${size.planned[kind]} | ${size.actual[kind]} |`),
+    "",
+    "| file | action | base | added | modified | deleted |",
+    "| --- | --- | --- | --- | --- | --- |",
+    ...size.files.map((file) => `| ${file.path} | ${file.action} | ${file.base} | ${file.added} | ${file.modified} | ${file.deleted} |`),
+    "",
+  ];
+}
+
 export function postmortemMarkdown(postmortem: Postmortem): string {
   const planned = postmortem.plannedVersusActual;
   const lines = [
@@ -45,6 +63,7 @@ export function postmortemMarkdown(postmortem: Postmortem): string {
     `| files | ${plain(planned.files.planned)} | ${planned.files.actual} |`,
     `| lines | ${plain(planned.lines.planned)} | ${planned.lines.actual} |`,
     "",
+    ...changeSizeSection(postmortem),
     "## Model usage",
     "",
     `${postmortem.totals.calls} calls; input ${postmortem.totals.inputTokens}, output ${postmortem.totals.outputTokens}, cache write ${postmortem.totals.cacheWriteTokens}, cache read ${postmortem.totals.cacheReadTokens} tokens; ${usd(postmortem.totals.costUsd)}${estimatedMark(postmortem.totals)}.${postmortem.totals.costEstimated ? " Estimated: some calls used a model without a price in llm/pricing.ts, billed here at the default price." : ""}`,

@@ -14,9 +14,18 @@ import { fleetIsRunning } from "./fleet-discovery.ts";
 import { loadTask, parseTask } from "./load-task.ts";
 import { startEnvironment, type Environment } from "./local-environment.ts";
 import { submitRun } from "./submit-run.ts";
+import { createArtifactStore } from "../agents/shared/artifact-store.ts";
+import { createRunStore } from "../agents/orchestrator/run-store.ts";
+import { commitChangeRequest, prepareRepository, storeRepository, type PreparedRepository } from "./repository/change-request.ts";
+import { gitIn } from "./repository/git.ts";
+import { pythonSymbolParser } from "./repository/python-symbols.ts";
+import { scriptSymbolParser } from "./repository/typescript-symbols.ts";
+import { goDocIn, goSymbolParser } from "./repository/go-symbols.ts";
 
-export const runUsage = `usage: asp run [TASK] [--scenario FILE] [--out DIR] [--writers N] [--json] [--pipeline NAME] [--budget USD]
+export const runUsage = `usage: asp run [TASK] [--repo PATH] [--scenario FILE] [--out DIR] [--writers N] [--json] [--pipeline NAME] [--budget USD]
   TASK is a YAML/JSON task file or the task in words; with --scenario it may be left out (the scenario carries it).
+  --repo PATH makes the task a change request on that git repository: its files are the base of the run, and a
+  run that passes is committed on a new branch asp/<run id>; the current branch and working tree are left as they are.
   Exit codes: 0 the run passed, 1 a gate or the tests failed, 2 an error.
 `;
 
@@ -63,6 +72,7 @@ export async function runCommand(argv: string[], io: CommandIo, env: Record<stri
         json: { type: "boolean", default: false },
         pipeline: { type: "string", default: "default" },
         budget: { type: "string" },
+        repo: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -92,6 +102,17 @@ export async function runCommand(argv: string[], io: CommandIo, env: Record<stri
       io.stderr.write(`no task: give a task file or words, or a --scenario that carries a task\n${runUsage}`);
       return 2;
     }
+    // Checked before anything is started or written: a dirty working tree is refused here (decision 1201).
+    let prepared: PreparedRepository | undefined;
+    if (values.repo !== undefined) {
+      try {
+        prepared = await prepareRepository(path.resolve(values.repo), gitIn);
+      } catch (error) {
+        io.stderr.write(`asp run: ${(error as Error).message}
+`);
+        return 2;
+      }
+    }
     const bus = readBusConfig(env);
     const subjects = createSubjects(bus.namespace);
     environment = await startEnvironment({ bus, env, scenario, scenarioPath: values.scenario, logger, notice });
@@ -102,8 +123,22 @@ export async function runCommand(argv: string[], io: CommandIo, env: Record<stri
       notice(`starting the fleet: ${fleetAgents.length} agents and ${options.writers} file-writer(s)`);
       fleet = await startFleet({ agents: fleetAgents, writers: options.writers, env: environment.childEnv, logDirectory: path.resolve(bus.dataDir, "logs") });
     }
-    const request = runRequestSchema.parse({ runId: newRunId(new Date(), task), task, pipeline: values.pipeline, ...(options.budgetUsd ? { budgetUsd: options.budgetUsd } : {}) });
+    const runId = newRunId(new Date(), task);
+    const artifacts = createArtifactStore(connection, subjects);
+    const repository = prepared ? await storeRepository(prepared, runId, artifacts, { python: pythonSymbolParser(), scripts: scriptSymbolParser(), go: goSymbolParser(goDocIn(prepared.root)) }) : undefined;
+    const request = runRequestSchema.parse({ runId, task, pipeline: values.pipeline, ...(options.budgetUsd ? { budgetUsd: options.budgetUsd } : {}), ...(repository ? { repository } : {}) });
     const submitted = await submitRun({ connection, subjects, logger, request, io, json: values.json, ...(values.out ? { out: values.out } : {}) });
+    if (prepared) {
+      if (submitted.summary.status !== "passed") {
+        notice(`the run did not pass: nothing was committed to ${prepared.root}`);
+        return submitted.exitCode;
+      }
+      const state = await createRunStore(connection, subjects).get(runId);
+      if (!state) throw new Error(`run ${runId} has no state in the runs bucket: nothing was committed`);
+      const committed = await commitChangeRequest(gitIn(prepared.root), prepared, state, artifacts);
+      notice(`committed the change on branch ${committed.branch} (${committed.commit.slice(0, 12)}) in ${prepared.root}; your branch and working tree are unchanged`);
+      if (!values.json) io.stdout.write(`branch ${committed.branch} ${committed.commit}\n`);
+    }
     return submitted.exitCode;
   } catch (error) {
     io.stderr.write(`asp run: ${(error as Error).message}\n`);

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { changeSizeSchema } from "./change-size.ts";
 import { designPackageSchema } from "./design.ts";
 import { manifestEntrySchema, manifestLanguageSchema } from "./manifest.ts";
 import { testFailureSchema } from "./test-report.ts";
@@ -25,6 +26,8 @@ export const fileJobSchema = z.object({
   feedback: z.string().optional().describe("review findings and build errors that name this file"),
   failingTests: z.array(failingTestSchema).optional().describe("failing tests of the last test run that concern this file"),
   previousContent: z.string().optional(),
+  currentContent: z.string().optional().describe("for a modify entry: the file's content in the repository (or this run's latest version)"),
+  rejectedEdits: z.string().optional().describe("why the previous reply's search/replace edits were refused, for the retry"),
   dependencyFiles: z.array(dependencyFileSchema).optional().describe("current content of the files this one depends on"),
   packages: z.array(designPackageSchema).optional().describe("for a dependency file: the design's packages it must declare"),
 });
@@ -59,5 +62,9 @@ export const codeResultSchema = z.object({
   round: z.number().int().positive(),
   regenerated: z.array(z.string()),
   warnings: z.array(z.string()).default([]),
+  /** For a change request (`asp run --repo`): base, added, modified and deleted lines against the repository. */
+  changes: changeSizeSchema.optional(),
+  /** The repository files the manifest deletes: absent from `files`, listed so the branch commit removes them. */
+  deleted: z.array(z.string()).optional(),
 });
 export type CodeResult = z.infer<typeof codeResultSchema>;

@@ -2,8 +2,23 @@ import { z } from "zod";
 
 export const fileTypeSchema = z.enum(["source", "test", "config", "doc"]);
 
+/**
+ * What an entry does to the project: a new file, a change to a file of the repository the run works on
+ * (`asp run --repo`), or its removal. Left out it is create, so a manifest for a new project needs no action.
+ */
+export const manifestActionSchema = z.enum(["create", "modify", "delete"]);
+export type ManifestAction = z.infer<typeof manifestActionSchema>;
+
+/** An entry's action, create when it names none. */
+export function actionOf(entry: { action?: ManifestAction | undefined }): ManifestAction {
+  return entry.action ?? "create";
+}
+
 export const manifestEntrySchema = z.object({
   path: z.string().min(1).max(240),
+  action: manifestActionSchema
+    .optional()
+    .describe("create a new file; modify or delete a file of the existing repository (a change request only)"),
   type: fileTypeSchema,
   purpose: z.string().min(1),
   unitId: z.string().min(1),
@@ -13,7 +28,9 @@ export const manifestEntrySchema = z.object({
     .int()
     .nonnegative()
     .max(5000)
-    .describe("0 declares a file that is empty on purpose (an __init__.py marker, .gitkeep): it is written empty, with no model call"),
+    .describe(
+      "create: the file's lines, 0 declaring a file empty on purpose (an __init__.py marker, .gitkeep), written with no model call; modify: the lines added or changed; delete: 0",
+    ),
   dependsOn: z.array(z.string()).default([]).describe("paths of other manifest files this file imports or needs"),
 });
 export type ManifestEntry = z.infer<typeof manifestEntrySchema>;

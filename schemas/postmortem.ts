@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { changeSizeSchema, lineCountsSchema } from "./change-size.ts";
 import { defectTypeSchema, severitySchema } from "./review.ts";
 
 /** The only part of the postmortem a model writes. */
@@ -63,6 +64,8 @@ export const postmortemSchema = z.object({
   gateDecisions: z.array(z.object({ stage: z.string(), round: z.number(), verdict: z.string(), decidedBy: z.string() })),
   /** Every attempt of the run (one more per `asp resume`): its model calls and their cost (decision 1180). */
   attempts: z.array(z.object({ attempt: z.number().int().positive(), calls: z.number().int().nonnegative(), costUsd: z.number().nonnegative() })).optional(),
+  /** A change request's PSP size (decision 1202): base, added, modified and deleted lines, planned and actual. */
+  changeSize: z.object({ planned: lineCountsSchema, actual: lineCountsSchema, files: changeSizeSchema.shape.files }).optional(),
   proposal: improvementProposalSchema.nullable(),
 });
 export type Postmortem = z.infer<typeof postmortemSchema>;

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { taskSchema } from "./task.ts";
 import { findingSchema } from "./review.ts";
 import { failingTestSchema } from "./file-job.ts";
+import { repositorySchema } from "./repository.ts";
 
 /** Feedback a failed gate sends back to an earlier stage. */
 export const feedbackSchema = z.object({
@@ -109,6 +110,8 @@ export const runRequestSchema = z.object({
   budgetUsd: z.number().positive().optional(),
   /** Present when the request continues a run that has ended (`asp resume`). */
   resume: resumeOptionsSchema.optional(),
+  /** A change request on an existing repository (`asp run --repo`): its files are the base of the run. */
+  repository: repositorySchema.optional(),
 });
 export type RunRequest = z.infer<typeof runRequestSchema>;
 

@@ -28,14 +28,18 @@ export const codeReviewAgent = defineAgent<CodeReviewInput, Review, AgentDeps>({
       })),
     );
     const paths = new Set(files.map((file) => file.path));
+    // A change request's reviewers read what the run wrote, not the repository it changes (decision 1201); the
+    // automated checks see every file, so an import of an unchanged module still resolves.
+    const unchanged = new Set(input.code.files.filter((file) => file.writer === "repository").map((file) => file.path));
+    const reviewed = files.filter((file) => !unchanged.has(file.path));
     return reviewAtGate(context, {
       gate: "code-review",
       reviewers: [...builtInSpecialties.map((specialty) => `review-${specialty}`), ...input.reviewers],
-      job: { gate: "code-review", task: input.task, design: input.design, files },
+      job: { gate: "code-review", task: input.task, design: input.design, files: reviewed },
       automated: checkCode(files, new Set(input.code.manifest.files.filter((entry) => entry.estimatedLines === 0).map((entry) => entry.path))).map((finding) => ({ ...finding, reviewer: "automated-checks" })),
       previousReview: input.codeReview,
       verdictOf: codeVerdict,
-      describe: `over ${files.length} files`,
+      describe: `over ${reviewed.length} files`,
       // A finding that names a file outside the project cannot be acted on; keep it, unattached.
       adjust: (finding) => (finding.file && !paths.has(finding.file) ? { ...finding, file: undefined } : finding),
     });

@@ -9,6 +9,8 @@ import type { AgentDeps } from "../shared/agent-deps.ts";
 import { modelForJob } from "../shared/model-for-job.ts";
 import { renderDesign, renderFeedback, taskValues } from "../shared/render.ts";
 import { manifestProblems } from "./validate-manifest.ts";
+import type { Repository } from "../../schemas/repository.ts";
+import { renderRepositoryMap } from "../shared/render-repository-map.ts";
 
 /**
  * Asks the model for the manifest. A manifest that breaks a rule (an unknown component, a dependency on
@@ -16,7 +18,10 @@ import { manifestProblems } from "./validate-manifest.ts";
  * loop with the list of problems, like a schema error (decision 1104). When the re-asks are spent on
  * rule problems the stage fails with that list: a fresh conversation would not know more.
  */
-export async function planManifest(context: JobContext<AgentDeps>, input: { task: Task; plan: Plan; design: Design; feedback?: Feedback | undefined }): Promise<Manifest> {
+export async function planManifest(
+  context: JobContext<AgentDeps>,
+  input: { task: Task; plan: Plan; design: Design; feedback?: Feedback | undefined; repository?: Repository | undefined },
+): Promise<Manifest> {
   const { prompts } = context.deps;
   let lastProblems: string[] = [];
   // The problems reach the model through a prompt of their own, so a copy of prompts/ without
@@ -24,7 +29,7 @@ export async function planManifest(context: JobContext<AgentDeps>, input: { task
   // synchronous, so the template is read here, its placeholder kept by filling it with itself.
   const rejection = (await prompts.render("code/manifest-rejected", 1, { problems: "{{problems}}" })).trim();
   const validate = (manifest: Manifest): string[] => {
-    lastProblems = manifestProblems(manifest, input.design, input.plan);
+    lastProblems = manifestProblems(manifest, input.design, input.plan, input.repository);
     if (lastProblems.length === 0) return [];
     void context.emit("manifest.rejected", { problems: lastProblems });
     // A function, not a string, as the replacement: a "$&" in a model's path must stay as it is.
@@ -41,6 +46,7 @@ export async function planManifest(context: JobContext<AgentDeps>, input: { task
         ...taskValues(input.task),
         design: renderDesign(input.design),
         feedback: renderFeedback(input.feedback),
+        repositoryMap: renderRepositoryMap(input.repository),
       }),
       maxTokens: 8000,
       validate,

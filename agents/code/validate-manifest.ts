@@ -1,5 +1,6 @@
 import path from "node:path";
-import type { Manifest } from "../../schemas/manifest.ts";
+import { actionOf, type Manifest } from "../../schemas/manifest.ts";
+import type { Repository } from "../../schemas/repository.ts";
 import type { Design } from "../../schemas/design.ts";
 import type { Plan } from "../../schemas/plan.ts";
 import { ValidationError } from "../../errors/index.ts";
@@ -28,7 +29,7 @@ export function unsafePathReason(filePath: string): string | undefined {
  * Every rule a manifest must meet before any file job is sent, one readable problem each. The code agent
  * hands this list to the structured re-ask loop, so the model is told why its manifest was refused.
  */
-export function manifestProblems(manifest: Manifest, design: Design, plan?: Plan): string[] {
+export function manifestProblems(manifest: Manifest, design: Design, plan?: Plan, repository?: Repository): string[] {
   const problems: string[] = [];
   const seen = new Set<string>();
   for (const entry of manifest.files) {
@@ -38,11 +39,15 @@ export function manifestProblems(manifest: Manifest, design: Design, plan?: Plan
     if (seen.has(key)) problems.push(`path "${entry.path}" is listed twice`);
     seen.add(key);
   }
-  const paths = new Set(manifest.files.map((entry) => entry.path));
+  problems.push(...actionProblems(manifest, repository));
+  const deleted = new Set(manifest.files.filter((entry) => actionOf(entry) === "delete").map((entry) => entry.path));
+  // A file may depend on a repository file it does not change: its writer is shown that file as it is.
+  const paths = new Set([...manifest.files.map((entry) => entry.path), ...(repository?.files ?? []).map((file) => file.path)]);
   for (const entry of manifest.files) {
     for (const dependency of entry.dependsOn) {
       if (dependency === entry.path) problems.push(`"${entry.path}" depends on itself`);
-      else if (!paths.has(dependency)) problems.push(`"${entry.path}" depends on "${dependency}", which is not in the manifest`);
+      else if (deleted.has(dependency)) problems.push(`"${entry.path}" depends on "${dependency}", which the manifest deletes`);
+      else if (!paths.has(dependency)) problems.push(`"${entry.path}" depends on "${dependency}", which is not in the manifest${repository ? " or the repository" : ""}`);
     }
     if (entry.estimatedLines === 0 && isDependencyFile(entry.path)) {
       problems.push(`"${entry.path}" is a dependency file and cannot be empty (estimatedLines 0 declares an empty file)`);
@@ -63,7 +68,20 @@ export function manifestProblems(manifest: Manifest, design: Design, plan?: Plan
       if (!unitIds.has(entry.unitId)) problems.push(`"${entry.path}" names unknown semantic unit "${entry.unitId}"`);
     }
   }
-  if (!manifest.files.some((entry) => entry.type === "test")) problems.push("the manifest has no test file");
+  if (!manifest.files.some((entry) => entry.type === "test" && actionOf(entry) !== "delete")) problems.push("the manifest has no test file");
+  return problems;
+}
+
+/** Modify and delete name files the repository has; create names files it does not (decision 1200). */
+function actionProblems(manifest: Manifest, repository: Repository | undefined): string[] {
+  const existing = new Set((repository?.files ?? []).map((file) => file.path));
+  const problems: string[] = [];
+  for (const entry of manifest.files) {
+    const action = actionOf(entry);
+    if (action === "create" && existing.has(entry.path)) problems.push(`"${entry.path}" already exists in the repository: its action is modify, not create`);
+    if (action !== "create" && !repository) problems.push(`"${entry.path}" has action ${action}, but the run has no repository: every file is created`);
+    else if (action !== "create" && !existing.has(entry.path)) problems.push(`"${entry.path}" has action ${action}, but the repository has no such file`);
+  }
   return problems;
 }
 

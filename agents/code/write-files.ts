@@ -8,6 +8,7 @@ import type { ManifestEntry, Manifest } from "../../schemas/manifest.ts";
 import type { AgentDeps } from "../shared/agent-deps.ts";
 import { fileArtifactName } from "../shared/artifact-store.ts";
 import { fileResultCodec } from "../file-writer/agent.ts";
+import { editsRefusedPrefix } from "../file-writer/render-change.ts";
 import { planAllAtOnce, planWaves } from "./waves.ts";
 import { keepReusedFile, lineCount } from "./reused-work.ts";
 
@@ -37,6 +38,8 @@ export interface WriteRound {
   feedbackFor(path: string): string | undefined;
   failingTestsFor(path: string): FailingTest[];
   previousContent(path: string): string | undefined;
+  /** For a modify entry: the content its writer changes (absent for every other entry). */
+  currentContent?(path: string): string | undefined;
   packagesFor(path: string): DesignPackage[];
   /** The content a file not written in this round already has (the previous round's artifact). */
   existingContent(path: string): Promise<string | undefined>;
@@ -143,7 +146,8 @@ async function writeOne(
   const feedback = job.feedbackFor(entry.path);
   const failingTests = job.failingTestsFor(entry.path);
   const previousContent = feedback !== undefined || failingTests.length > 0 ? job.previousContent(entry.path) : undefined;
-  const fileJob: FileJob = {
+  const currentContent = job.currentContent?.(entry.path);
+  let fileJob: FileJob = {
     path: entry.path,
     round: job.round,
     entry,
@@ -152,6 +156,7 @@ async function writeOne(
     ...(feedback !== undefined ? { feedback } : {}),
     failingTests,
     ...(previousContent !== undefined ? { previousContent } : {}),
+    ...(currentContent !== undefined ? { currentContent } : {}),
     dependencyFiles,
     packages: job.packagesFor(entry.path),
   };
@@ -194,6 +199,9 @@ async function writeOne(
       if (isBudgetExceeded(error) || context.signal.aborted) throw error;
       lastError = (error as Error).message;
       await context.emit("file.failed", { path: entry.path, round: job.round, attempt, error: lastError });
+      // Refused edits go back to the next attempt with the reason (decision 1200); the file was not changed.
+      const refused = lastError.indexOf(editsRefusedPrefix);
+      if (refused >= 0) fileJob = { ...fileJob, rejectedEdits: lastError.slice(refused + editsRefusedPrefix.length) };
     }
   }
   failures.push(`${entry.path}: ${lastError}`);

@@ -5,6 +5,7 @@ import { stageInputSchema } from "../../schemas/run.ts";
 import { z } from "zod";
 import type { AgentDeps } from "../shared/agent-deps.ts";
 import { modelForJob } from "../shared/model-for-job.ts";
+import { renderRepositoryMap, repositoryOf } from "../shared/render-repository-map.ts";
 import { renderFeedback, renderPlan, renderPreviousDesign, taskValues } from "../shared/render.ts";
 
 // `design` is there from round 2 on: the stage input carries every earlier output by name.
@@ -30,6 +31,7 @@ export const designAgent = defineAgent<DesignInput, Design, AgentDeps>({
         ...taskValues(input.task),
         plan: renderPlan(input.plan),
         feedback: renderFeedback(input.feedback),
+        repositoryMap: renderRepositoryMap(repositoryOf(input)),
         // A design sent back by its review is revised, not started again: a fresh design brings fresh findings.
         previousDesign: input.feedback ? renderPreviousDesign(input.design) : "",
       }),

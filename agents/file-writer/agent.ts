@@ -1,17 +1,23 @@
 import { createHash } from "node:crypto";
 import { rawFileCodec, type RawFile } from "../../bus/codec.ts";
 import { defineAgent } from "../../bus/define-agent.ts";
+import { actionOf } from "../../schemas/manifest.ts";
 import { fileJobSchema, fileResultHeadersSchema, type FileJob, type FileResultHeaders } from "../../schemas/file-job.ts";
 import type { AgentDeps } from "../shared/agent-deps.ts";
 import { modelForJob } from "../shared/model-for-job.ts";
 import { renderDependencyFiles, renderFailingTests, renderPackagesToDeclare, renderPreviousContent } from "../shared/render.ts";
 import { isEmptyMarkerFile } from "../shared/empty-files.ts";
 import { checkFileContent } from "./content-checks.ts";
+import { ValidationError } from "../../errors/index.ts";
+import { editsRefusedPrefix, renderCurrentContent, renderRejectedEdits } from "./render-change.ts";
+import { applyEdits, looksLikeEdits, parseEdits } from "./search-replace-edits.ts";
 
 export const fileResultCodec = rawFileCodec(fileResultHeadersSchema);
 
 /** A model that replies with nothing for a declared-empty or marker file has answered (decision 1102). */
 export function mayBeEmpty(job: FileJob): boolean {
+  // A modified file's estimate counts changed lines, so 0 there does not declare it empty.
+  if (actionOf(job.entry) === "modify") return false;
   return job.entry.estimatedLines === 0 || isEmptyMarkerFile(job.path);
 }
 
@@ -33,7 +39,29 @@ export function writerPromptValues(job: FileJob): Record<string, string | number
     feedback: job.feedback ?? "",
     failingTests: renderFailingTests(job.failingTests ?? []),
     previousContent: renderPreviousContent(job.previousContent),
+    currentContent: renderCurrentContent(job.path, actionOf(job.entry) === "modify" ? job.currentContent : undefined),
+    rejectedEdits: renderRejectedEdits(job.rejectedEdits),
   };
+}
+
+/**
+ * The file's new content from a writer's reply: the reply itself, or for a `modify` entry answered with
+ * search/replace edits, the current content with every edit applied. Edits that do not all apply are
+ * refused with the reasons (decision 1200); nothing is returned, so nothing is stored.
+ */
+export function contentFromReply(job: FileJob, reply: string): string {
+  if (actionOf(job.entry) !== "modify" || job.currentContent === undefined || !looksLikeEdits(reply)) return reply;
+  const parsed = parseEdits(reply);
+  if (!parsed.ok) throw new ValidationError(`${editsRefusedPrefix}${parsed.problem}`, { code: "edits_not_applied", details: { path: job.path } });
+  const applied = applyEdits(job.currentContent, parsed.edits);
+  if (!applied.ok) throw new ValidationError(`${editsRefusedPrefix}${applied.problems.join("; ")}`, { code: "edits_not_applied", details: { path: job.path } });
+  return applied.content;
+}
+
+/** Room for the whole file: a modified file may be answered in full, so its current size counts too. */
+function maximumTokens(job: FileJob): number {
+  const currentLines = actionOf(job.entry) === "modify" && job.currentContent ? job.currentContent.split("\n").length : 0;
+  return Math.min(16_000, 2_000 + (job.entry.estimatedLines + currentLines) * 24);
 }
 
 /**
@@ -58,16 +86,17 @@ export const fileWriterAgent = defineAgent<FileJob, RawFile<FileResultHeaders>, 
       system: await prompts.render("file-writer/system", 1),
       cachedContext: job.sharedContext,
       prompt: await prompts.render("file-writer/user", 1, writerPromptValues(job)),
-      maxTokens: Math.min(16_000, 2_000 + job.entry.estimatedLines * 24),
+      maxTokens: maximumTokens(job),
       allowEmpty: mayBeEmpty(job),
     });
-    checkFileContent(job.path, result.text);
-    const bytes = Buffer.byteLength(result.text, "utf8");
+    const content = contentFromReply(job, result.text);
+    checkFileContent(job.path, content);
+    const bytes = Buffer.byteLength(content, "utf8");
     return {
-      content: result.text,
+      content,
       metadata: {
         path: job.path,
-        sha256: createHash("sha256").update(result.text, "utf8").digest("hex"),
+        sha256: createHash("sha256").update(content, "utf8").digest("hex"),
         bytes: String(bytes),
         writer: context.instanceId,
         continuations: String(result.continuations),

@@ -11,7 +11,8 @@ export function initialRunState(request: RunRequest, pipeline: Pipeline, now: st
     stageIndex: 0,
     rounds: {},
     gateFailures: {},
-    outputs: {},
+    // The repository of a change request sits with the stage outputs, so every stage's input carries it.
+    outputs: request.repository ? { repository: request.repository } : {},
     history: [],
     ...(request.budgetUsd ?? request.task.budgetUsd ? { budgetUsd: request.budgetUsd ?? request.task.budgetUsd } : {}),
     startedAt: now,

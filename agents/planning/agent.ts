@@ -4,6 +4,7 @@ import { stageInputSchema, type StageInput } from "../../schemas/run.ts";
 import type { AgentDeps } from "../shared/agent-deps.ts";
 import { modelForJob } from "../shared/model-for-job.ts";
 import { renderFeedback, taskValues } from "../shared/render.ts";
+import { renderRepositoryMap, repositoryOf } from "../shared/render-repository-map.ts";
 import { buildPlan } from "./complexity.ts";
 import { probeEstimate } from "./probe.ts";
 
@@ -22,7 +23,11 @@ export const planningAgent = defineAgent<StageInput, Plan, AgentDeps>({
       toolName: "submit_plan",
       toolDescription: "Submit the semantic units of the task with their five scores",
       system: await prompts.render("planning/system", 1),
-      prompt: await prompts.render("planning/user", 1, { ...taskValues(input.task), feedback: renderFeedback(input.feedback) }),
+      prompt: await prompts.render("planning/user", 1, {
+        ...taskValues(input.task),
+        feedback: renderFeedback(input.feedback),
+        repositoryMap: renderRepositoryMap(repositoryOf(input)),
+      }),
     });
     const withoutEstimate = buildPlan(draft);
     const probe = probeEstimate(await history.list(), withoutEstimate.totals.complexity);

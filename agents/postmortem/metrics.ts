@@ -5,6 +5,7 @@ import type { CodeResult } from "../../schemas/file-job.ts";
 import type { Plan } from "../../schemas/plan.ts";
 import type { Defect, Postmortem, UsageTotals } from "../../schemas/postmortem.ts";
 import type { Finding } from "../../schemas/review.ts";
+import { addedAndModified, changeSizeOf } from "./change-size.ts";
 
 const emptyTotals = (): UsageTotals => ({ calls: 0, inputTokens: 0, outputTokens: 0, cacheWriteTokens: 0, cacheReadTokens: 0, costUsd: 0 });
 
@@ -138,7 +139,10 @@ export function computeMetrics(input: MetricsInput): Omit<Postmortem, "proposal"
   const startedAt = input.events.find((event) => event.type === "run.started")?.time ?? input.events[0]?.time;
   const durationMs = startedAt ? Math.max(0, input.now - Date.parse(startedAt)) : 0;
   const defects = defectLog(input.events);
-  const lines = (input.code?.files ?? []).reduce((sum, file) => sum + file.lines, 0);
+  const changeSize = changeSizeOf(input.code);
+  // A change request is measured on its new and changed lines, not on the repository it changes (PSP A&M).
+  const lines = changeSize ? addedAndModified(changeSize) : (input.code?.files ?? []).reduce((sum, file) => sum + file.lines, 0);
+  const actualFiles = changeSize ? changeSize.files.length : (input.code?.files.length ?? 0);
   const codeDefects = defects.filter((defect) => defect.injectedIn === "code").length;
   const probe = input.plan?.probe;
   return {
@@ -149,7 +153,7 @@ export function computeMetrics(input: MetricsInput): Omit<Postmortem, "proposal"
       tokens: { planned: probe ? Math.round(probe.tokens.predicted) : null, actual: totalTokens(totals) },
       costUsd: { planned: probe ? probe.costUsd.predicted : null, actual: totals.costUsd },
       durationMs: { planned: probe ? Math.round(probe.durationMs.predicted) : null, actual: durationMs },
-      files: { planned: input.code ? input.code.manifest.files.length : null, actual: input.code?.files.length ?? 0 },
+      files: { planned: input.code ? input.code.manifest.files.length : null, actual: actualFiles },
       lines: { planned: input.code ? input.code.manifest.files.reduce((sum, entry) => sum + entry.estimatedLines, 0) : null, actual: lines },
     },
     estimatedComplexity: input.plan?.totals.complexity ?? 0,
@@ -167,5 +171,6 @@ export function computeMetrics(input: MetricsInput): Omit<Postmortem, "proposal"
     timeByStageMs,
     gateDecisions,
     attempts: costByAttempt(input.events),
+    ...(changeSize ? { changeSize } : {}),
   };
 }

@@ -1,0 +1,154 @@
+import { execFile, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { cp, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { examplesDirectory, repositoryRoot } from "./support/example-scenarios.ts";
+
+const example = path.join(examplesDirectory, "change-python");
+const temporaryFolders: string[] = [];
+afterAll(async () => {
+  await Promise.all(temporaryFolders.map((folder) => rm(folder, { recursive: true, force: true })));
+});
+
+function git(directory: string, ...args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile("git", ["-C", directory, ...args], (error, stdout, stderr) => (error ? reject(new Error(`git ${args.join(" ")}: ${stderr}`)) : resolve(stdout)));
+  });
+}
+
+/** The example's repository, stored as plain files, copied and committed into a git repository of its own. */
+async function exampleRepository(): Promise<{ folder: string; repository: string; head: string }> {
+  const folder = await mkdtemp(path.join(tmpdir(), "asp-e2e-change-"));
+  temporaryFolders.push(folder);
+  const repository = path.join(folder, "wordcount");
+  await cp(path.join(example, "repository"), repository, { recursive: true });
+  await git(folder, "init", "-q", "-b", "main", repository);
+  await git(repository, "config", "user.name", "Change Request Test");
+  await git(repository, "config", "user.email", "change@example.com");
+  await git(repository, "config", "core.autocrlf", "false");
+  await git(repository, "add", "--all");
+  await git(repository, "commit", "-q", "-m", "the repository before the change");
+  return { folder, repository, head: (await git(repository, "rev-parse", "HEAD")).trim() };
+}
+
+interface Finished {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** `asp run --repo` as a user starts it: its own nats-server, the local model server and the fleet. */
+function runCli(args: string[], dataDirectory: string): Promise<Finished> {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(NATS_|ASP_|ANTHROPIC_)/.test(name)));
+  const child = spawn(process.execPath, ["--import", "tsx", "cli/main.ts", "run", ...args], { cwd: repositoryRoot, env: { ...env, ASP_DATA_DIR: dataDirectory }, stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill("SIGTERM");
+      reject(new Error(`asp run did not finish in time; stderr:\n${stderr.slice(-3000)}`));
+    }, 150_000);
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** path -> blob id of every file of a commit: the same id is the same bytes. */
+async function treeOf(repository: string, commit: string): Promise<Map<string, string>> {
+  const listing = await git(repository, "ls-tree", "-r", commit);
+  return new Map(listing.trim().split("\n").map((line) => [line.split("\t")[1]!, line.split(" ")[2]!.split("\t")[0]!]));
+}
+
+async function lineCountOfTree(directory: string, relative = ""): Promise<number> {
+  let total = 0;
+  for (const item of await readdir(path.join(directory, relative), { withFileTypes: true })) {
+    const name = path.join(relative, item.name);
+    if (item.isDirectory()) total += await lineCountOfTree(directory, name);
+    else {
+      const text = await readFile(path.join(directory, name), "utf8");
+      total += text === "" ? 0 : text.split("\n").length - (text.endsWith("\n") ? 1 : 0);
+    }
+  }
+  return total;
+}
+
+describe("asp run --repo, a change request on an existing repository", () => {
+  it("modifies two files and adds one, runs the old and new tests, and commits one commit on asp/<run id> without touching the working tree", async () => {
+    const { folder, repository, head } = await exampleRepository();
+    const out = path.join(folder, "out");
+    const result = await runCli([path.join(example, "task.yaml"), "--repo", repository, "--scenario", path.join(example, "scenario.yaml"), "--out", out], path.join(folder, "data"));
+    expect(result.code, result.stderr.slice(-3000)).toBe(0);
+    const runId = result.stdout.match(/run (\S+) passed/)?.[1];
+    expect(runId).toBeDefined();
+    const branch = `asp/${runId}`;
+    expect(result.stdout).toContain(`branch ${branch} `);
+
+    // One commit on the new branch, on top of the commit the run started from, with the run id in its message.
+    expect((await git(repository, "rev-list", `${head}..${branch}`)).trim().split("\n")).toHaveLength(1);
+    expect((await git(repository, "rev-parse", `${branch}^`)).trim()).toBe(head);
+    expect(await git(repository, "log", "-1", "--format=%B", branch)).toContain(runId);
+    expect((await git(repository, "diff", "--name-status", head, branch)).trim().split("\n").sort()).toEqual(["A\ttests/test_frequency.py", "M\twordcount/__init__.py", "M\twordcount/counter.py"]);
+
+    // Every file the manifest does not name keeps its blob: byte-identical (data/sample.txt has CRLF and no final newline).
+    const before = await treeOf(repository, head);
+    const after = await treeOf(repository, branch);
+    const named = new Set(["tests/test_frequency.py", "wordcount/__init__.py", "wordcount/counter.py"]);
+    for (const [file, blob] of before) if (!named.has(file)) expect(after.get(file), file).toBe(blob);
+    expect([...after.keys()].filter((file) => !before.has(file))).toEqual(["tests/test_frequency.py"]);
+    expect(Buffer.from(await git(repository, "show", `${branch}:data/sample.txt`))).toEqual(await readFile(path.join(example, "repository/data/sample.txt")));
+
+    // The user's branch, HEAD and working tree are as they were.
+    expect((await git(repository, "symbolic-ref", "--short", "HEAD")).trim()).toBe("main");
+    expect((await git(repository, "rev-parse", "HEAD")).trim()).toBe(head);
+    expect(await git(repository, "status", "--porcelain", "--untracked-files=all")).toBe("");
+    expect(existsSync(path.join(repository, "tests/test_frequency.py"))).toBe(false);
+    expect(await readFile(path.join(repository, "wordcount/counter.py"), "utf8")).toBe(await readFile(path.join(example, "repository/wordcount/counter.py"), "utf8"));
+
+    // The code reviewers read the three files of the change, not the repository's seven.
+    expect(await readFile(path.join(out, "code-review.md"), "utf8")).toContain("finding(s) over 3 files from 3 reviewers");
+
+    // The repository's existing tests and the new ones ran in the sandbox, and passed.
+    const report = JSON.parse(await readFile(path.join(out, "test-report.json"), "utf8"));
+    expect(report).toMatchObject({ verdict: "PASS", runner: "python-unittest", failed: 0, total: 11, passed: 11, sandbox: { network: "none" } });
+    expect(report.output).toMatch(/test_final_newline_does_not_add_a_line .*\.\.\. ok/);
+    expect(report.output).toMatch(/test_ranks_by_count_then_alphabetically .*\.\.\. ok/);
+
+    // The postmortem counts base, added, modified and deleted lines, and they agree with git's own line diff.
+    const numstat = (await git(repository, "diff", "--numstat", head, branch)).trim().split("\n").map((line) => line.split("\t").map(Number));
+    const insertions = numstat.reduce((sum, [added]) => sum + added!, 0);
+    const deletions = numstat.reduce((sum, [, deleted]) => sum + deleted!, 0);
+    const postmortem = await readFile(path.join(out, "postmortem.md"), "utf8");
+    const actual = (kind: string) => Number(postmortem.match(new RegExp(`\\| ${kind} \\| \\d+ \\| (\\d+) \\|`))?.[1]);
+    expect(postmortem).toContain("## Size of the change (PSP)");
+    expect(actual("base")).toBe(await lineCountOfTree(path.join(example, "repository")));
+    expect(actual("added") + actual("modified")).toBe(insertions);
+    expect(actual("deleted") + actual("modified")).toBe(deletions);
+    expect(actual("modified")).toBeGreaterThan(0);
+    expect(postmortem).toMatch(/\| wordcount\/counter\.py \| modify \| 20 \| \d+ \| \d+ \| 0 \|/);
+    expect(postmortem).toMatch(/\| tests\/test_frequency\.py \| create \| 0 \| 31 \| 0 \| 0 \|/);
+  }, 180_000);
+
+  it("refuses a dirty working tree with a clear message, and writes nothing", async () => {
+    const { folder, repository, head } = await exampleRepository();
+    await writeFile(path.join(repository, "wordcount/counter.py"), "# work in progress\n", { flag: "a" });
+    await writeFile(path.join(repository, "notes.txt"), "untracked\n");
+    const statusBefore = await git(repository, "status", "--porcelain", "--untracked-files=all");
+    const out = path.join(folder, "out");
+    const data = path.join(folder, "data");
+    const result = await runCli([path.join(example, "task.yaml"), "--repo", repository, "--scenario", path.join(example, "scenario.yaml"), "--out", out], data);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`the repository ${repository} has uncommitted changes (2 in git status:`);
+    expect(result.stderr).toContain("commit or stash them first; nothing was written");
+    expect(existsSync(out)).toBe(false);
+    expect(existsSync(data)).toBe(false);
+    expect(await git(repository, "branch", "--list", "asp/*")).toBe("");
+    expect((await git(repository, "rev-parse", "HEAD")).trim()).toBe(head);
+    expect(await git(repository, "status", "--porcelain", "--untracked-files=all")).toBe(statusBefore);
+  }, 60_000);
+});
