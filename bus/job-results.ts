@@ -1,7 +1,7 @@
 import type { JetStreamClient, JetStreamManager } from "nats";
 import { retryTransient } from "./transient-retry.ts";
 import { publishRetries } from "./publish-retries.ts";
-import { AspError, serializeError, type SerializedError } from "../errors/index.ts";
+import { isValidationClass, rebuildError, serializeError, type AspError, type SerializedError } from "../errors/index.ts";
 import type { Codec } from "./codec.ts";
 import { headerNames, headerValue, headersToRecord, recordToHeaders } from "./headers.ts";
 import type { PayloadStore } from "./large-payload.ts";
@@ -22,9 +22,12 @@ export interface StoredResult {
   headers: Record<string, string>;
 }
 
-/** The NATS micro convention: 400 for a request that can never succeed, 500 for a failure on our side. */
+/**
+ * The NATS micro convention: 400 for a request that can never succeed, 500 for a failure on our side.
+ * Decided by the error's class, not one code string: file_too_large is as much a bad request as validation_failed.
+ */
 export function serviceErrorCode(error: SerializedError): number {
-  return error.code === "validation_failed" ? 400 : 500;
+  return isValidationClass(error) ? 400 : 500;
 }
 
 /** Header values are one line; a long multi-line message is cut for the header (the body keeps it whole). */
@@ -85,21 +88,22 @@ export function isErrorResult(headers: Record<string, string>): boolean {
   return headerValue(headers, headerNames.serviceErrorCode) !== undefined;
 }
 
-/** Rebuilds the remote failure as an AspError carrying the remote code, retryable flag and message. */
+/** Rebuilds the remote failure as the class of its code, carrying the remote code, retryable flag and message. */
 export function errorFromResult(result: StoredResult, where: string): AspError {
-  let remote: Partial<SerializedError> = {};
+  let remote: Partial<Omit<SerializedError, "code">> & { code?: string } = {};
   try {
-    remote = JSON.parse(decoder.decode(result.data)) as Partial<SerializedError>;
+    remote = JSON.parse(decoder.decode(result.data)) as typeof remote;
   } catch {
     // an error reply from a foreign service may carry no JSON body; the headers still say enough
   }
   const message = remote.message ?? headerValue(result.headers, headerNames.serviceError) ?? "remote error";
-  const error = new AspError(`${where}: ${message}`, {
-    code: remote.code ?? headerValue(result.headers, headerNames.errorCode) ?? "remote_error",
-    retryable: remote.retryable ?? false,
-    details: { ...(remote.details ?? {}), remoteName: remote.name, serviceErrorCode: headerValue(result.headers, headerNames.serviceErrorCode) },
-  });
-  return error;
+  return rebuildError(
+    { ...remote, code: remote.code ?? headerValue(result.headers, headerNames.errorCode) },
+    {
+      message: `${where}: ${message}`,
+      details: { remoteName: remote.name, serviceErrorCode: headerValue(result.headers, headerNames.serviceErrorCode) },
+    },
+  );
 }
 
 /** Decodes a stored or received result: the output, or the remote error thrown. */

@@ -3,8 +3,10 @@
  * versus dead letter; `code` is stable and travels on the wire as the NATS service
  * error code header.
  */
-export interface AspErrorOptions {
-  code: string;
+import { errorClassOf, type ErrorClassName, type ErrorCode, type ErrorCodeOf } from "./error-codes.ts";
+
+export interface AspErrorOptions<Code extends ErrorCode = ErrorCode> {
+  code: Code;
   retryable?: boolean;
   cause?: unknown;
   /** Extra fields that are safe to log and publish (never secrets). */
@@ -13,7 +15,7 @@ export interface AspErrorOptions {
 
 export class AspError extends Error {
   override name = "AspError";
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly retryable: boolean;
   readonly details: Record<string, unknown>;
 
@@ -32,7 +34,8 @@ export class AspError extends Error {
 /** Input that fails its schema: from a user, the bus or a model. Never retried as-is. */
 export class ValidationError extends AspError {
   override name = "ValidationError";
-  constructor(message: string, options: Partial<AspErrorOptions> = {}) {
+  declare readonly code: ErrorCodeOf<"ValidationError">;
+  constructor(message: string, options: Partial<AspErrorOptions<ErrorCodeOf<"ValidationError">>> = {}) {
     super(message, { code: "validation_failed", retryable: false, ...options });
   }
 }
@@ -40,7 +43,8 @@ export class ValidationError extends AspError {
 /** Configuration that is missing or malformed; names the variable. */
 export class ConfigError extends AspError {
   override name = "ConfigError";
-  constructor(message: string, options: Partial<AspErrorOptions> = {}) {
+  declare readonly code: ErrorCodeOf<"ConfigError">;
+  constructor(message: string, options: Partial<AspErrorOptions<ErrorCodeOf<"ConfigError">>> = {}) {
     super(message, { code: "config_invalid", retryable: false, ...options });
   }
 }
@@ -48,7 +52,8 @@ export class ConfigError extends AspError {
 /** A model call that failed: network, overload, rate limit, or output that could not be used. */
 export class ModelError extends AspError {
   override name = "ModelError";
-  constructor(message: string, options: Partial<AspErrorOptions> = {}) {
+  declare readonly code: ErrorCodeOf<"ModelError">;
+  constructor(message: string, options: Partial<AspErrorOptions<ErrorCodeOf<"ModelError">>> = {}) {
     super(message, { code: "model_failed", retryable: true, ...options });
   }
 }
@@ -56,7 +61,8 @@ export class ModelError extends AspError {
 /** The bus could not be reached, or a request timed out. */
 export class BusError extends AspError {
   override name = "BusError";
-  constructor(message: string, options: Partial<AspErrorOptions> = {}) {
+  declare readonly code: ErrorCodeOf<"BusError">;
+  constructor(message: string, options: Partial<AspErrorOptions<ErrorCodeOf<"BusError">>> = {}) {
     super(message, { code: "bus_failed", retryable: true, ...options });
   }
 }
@@ -64,14 +70,15 @@ export class BusError extends AspError {
 /** A run stopped because the next model call would exceed its budget. */
 export class BudgetExceededError extends AspError {
   override name = "BudgetExceededError";
-  constructor(message: string, options: Partial<AspErrorOptions> = {}) {
+  declare readonly code: ErrorCodeOf<"BudgetExceededError">;
+  constructor(message: string, options: Partial<AspErrorOptions<ErrorCodeOf<"BudgetExceededError">>> = {}) {
     super(message, { code: "budget_exceeded", retryable: false, ...options });
   }
 }
 
 export interface SerializedError {
   name: string;
-  code: string;
+  code: ErrorCode;
   message: string;
   retryable: boolean;
   details?: Record<string, unknown>;
@@ -94,3 +101,17 @@ export function isRetryable(error: unknown): boolean {
 export function isBudgetExceeded(error: unknown): boolean {
   return error instanceof AspError && error.code === "budget_exceeded";
 }
+
+/** Validation-class errors are requests that can never succeed, whatever their particular code. */
+export function isValidationClass(error: { code: string }): boolean {
+  return errorClassOf(error.code) === "ValidationError";
+}
+
+export const errorClasses: Record<ErrorClassName, new (message: string, options: AspErrorOptions) => AspError> = {
+  AspError,
+  ValidationError: ValidationError as new (message: string, options: AspErrorOptions) => AspError,
+  ConfigError: ConfigError as new (message: string, options: AspErrorOptions) => AspError,
+  ModelError: ModelError as new (message: string, options: AspErrorOptions) => AspError,
+  BusError: BusError as new (message: string, options: AspErrorOptions) => AspError,
+  BudgetExceededError: BudgetExceededError as new (message: string, options: AspErrorOptions) => AspError,
+};

@@ -1,1 +1,3 @@
 export * from "./asp-error.ts";
+export * from "./error-codes.ts";
+export * from "./rebuild-error.ts";

@@ -127,7 +127,7 @@ describe("job path, in process, real nats-server", () => {
     const failure = await client
       .request("toy", { value: 1, fail: "retryable" }, { runId: "run-d", jobId: "doomed", inputCodec, outputCodec, timeoutMs: 10_000 })
       .catch((error: unknown) => error);
-    expect((failure as AspError).code).toBe("toy_retryable");
+    expect((failure as AspError).code).toBe("internal_error");
     expect((failure as AspError).message).toContain("attempt 3");
     const events = await collectEvents(bus, "run-d");
     expect(events.filter((event) => event.type === "job.failed").map((event) => event.attempt)).toEqual([1, 2]);
