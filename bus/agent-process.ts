@@ -1,5 +1,7 @@
 import type { NatsConnection } from "nats";
-import { pino, type Logger } from "pino";
+import type { Logger } from "pino";
+import { readLogLevel } from "../logging/log-level.ts";
+import { agentProcessLogger } from "./agent-logger.ts";
 import { z } from "zod";
 import { ConfigError } from "../errors/index.ts";
 import { readBusConfig, type BusConfig } from "./config.ts";
@@ -45,7 +47,6 @@ function isPermissionError(error: unknown): boolean {
 export const readyLinePrefix = "asp-agent-ready";
 
 const processSettingsSchema = z.object({
-  ASP_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   // How long a job may go without an ack or a working() heartbeat before it is redelivered; reliability
   // tests shorten it so a killed worker's job moves to another replica in seconds, not tens of seconds.
   ASP_ACK_WAIT_MS: z
@@ -65,12 +66,14 @@ export async function runAgentProcess<I, O, D>(
   options: AgentProcessOptions<D>,
 ): Promise<AgentProcess> {
   const env = options.env ?? process.env;
-  const settings = processSettingsSchema.safeParse({ ASP_LOG_LEVEL: env.ASP_LOG_LEVEL || undefined, ASP_ACK_WAIT_MS: env.ASP_ACK_WAIT_MS || undefined });
+  const settings = processSettingsSchema.safeParse({ ASP_ACK_WAIT_MS: env.ASP_ACK_WAIT_MS || undefined });
   if (!settings.success) {
     const issue = settings.error.issues[0];
-    throw new ConfigError(`${issue?.path.join(".") || "ASP_LOG_LEVEL"}: ${issue?.message ?? "invalid"}`);
+    throw new ConfigError(`${issue?.path.join(".") || "ASP_ACK_WAIT_MS"}: ${issue?.message ?? "invalid"}`);
   }
-  const logger = options.logger ?? pino({ level: settings.data.ASP_LOG_LEVEL, base: { agent: definition.name, pid: process.pid } });
+  // Checked even when the main brought its own logger: a misspelt level is a mistake to report, not to ignore.
+  readLogLevel(env, "info");
+  const logger = options.logger ?? agentProcessLogger(definition.name, env);
   // A stray rejection in library code must not kill a worker holding jobs; log it and carry on.
   process.on("unhandledRejection", (reason) => logger.error({ err: reason }, "unhandled rejection"));
 

@@ -1,7 +1,7 @@
 import { runAgentProcess } from "../bus/agent-process.ts";
 import { agentRegistry } from "../agents/registry.ts";
 import { readModelConfig } from "../llm/index.ts";
-import { createLogger } from "../logging/index.ts";
+import { createLogger, readLogLevel } from "../logging/index.ts";
 import type { CommandIo } from "./command-io.ts";
 
 /** `asp agent <name>`: one agent as its own process, until SIGTERM/SIGINT drains it. */
@@ -14,7 +14,7 @@ export async function agentCommand(argv: string[], io: CommandIo, env: Record<st
   }
   // Read once up front so a bad model setting stops the process before it takes any job.
   const modelConfig = readModelConfig(env);
-  const level = (env.ASP_LOG_LEVEL as "info" | undefined) ?? "info";
+  const level = readLogLevel(env, "info");
   const logger = createLogger({ name, level, secrets: [modelConfig.apiKey] }).child({ agent: name, pid: process.pid });
   await runAgentProcess(registered.definition, { env, logger, buildDeps: registered.buildDeps });
   // The process lives on in its subscriptions; SIGTERM/SIGINT drain it and exit.

@@ -4,7 +4,7 @@ import { parseArgs } from "node:util";
 import { readBusConfig } from "../bus/config.ts";
 import { createSubjects } from "../bus/subjects.ts";
 import { fleetAgents } from "../agents/registry.ts";
-import { createLogger } from "../logging/index.ts";
+import { createLogger, readLogLevel } from "../logging/index.ts";
 import { runRequestSchema } from "../schemas/run.ts";
 import type { Task } from "../schemas/task.ts";
 import { loadScenarioFile, type Scenario } from "../simulator/index.ts";
@@ -37,7 +37,7 @@ export function newRunId(now: Date, task?: Task): string {
 export function cliLogger(env: Record<string, string | undefined>, io: CommandIo) {
   return createLogger({
     name: "asp-cli",
-    level: (env.ASP_LOG_LEVEL as "info" | undefined) ?? "warn",
+    level: readLogLevel(env, "warn"),
     secrets: [env.ANTHROPIC_API_KEY],
     destination: { write: (line: string) => void io.stderr.write(line) },
   });

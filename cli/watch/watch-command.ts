@@ -5,6 +5,7 @@ import type { AspEvent } from "../../schemas/event.ts";
 import type { CommandIo } from "../command-io.ts";
 import { openBus } from "./open-bus.ts";
 import { formatWatchLine } from "./render-lines.ts";
+import { terminalStyle } from "../../logging/terminal-style.ts";
 import { clearScreen, renderScreen } from "./render-screen.ts";
 import { applyEvent, emptyWatchState, isFinished } from "./run-view.ts";
 
@@ -55,7 +56,7 @@ export async function watchCommand(argv: string[], io: CommandIo, dependencies: 
   const redraw = () => {
     redrawTimer = undefined;
     const runs = state.order.map((id) => state.runs[id]!);
-    io.stdout.write(clearScreen + renderScreen(runs, now()));
+    io.stdout.write(clearScreen + renderScreen(runs, now(), terminalStyle(dependencies.env ?? process.env)));
   };
   // Elapsed times of running stages keep moving on a terminal even without new events.
   const ticker = terminal ? setInterval(redraw, 1000) : undefined;

@@ -10,7 +10,7 @@ import { appendFile, mkdir } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { AckPolicy, DeliverPolicy, type NatsConnection } from "nats";
-import { pino } from "pino";
+import { createLogger, readLogLevel } from "../../logging/index.ts";
 import { connectToBus, createSubjects, readBusConfig, safeParseEvent, type Subjects } from "../../bus/index.ts";
 
 export interface EventLogger {
@@ -63,7 +63,7 @@ if (invokedDirectly) {
     process.exit(2);
   }
   const config = readBusConfig(process.env);
-  const logger = pino({ level: process.env.ASP_LOG_LEVEL || "info" });
+  const logger = createLogger({ name: "event-logger", level: readLogLevel(process.env, "info"), secrets: [process.env.NATS_PASS, process.env.NATS_TOKEN] });
   const connection = await connectToBus(config, { logger, name: "event-logger" });
   const subjects = createSubjects(config.namespace);
   const eventLogger = await startEventLogger({ connection, subjects, file, ...(values.run ? { runId: values.run } : {}), ...(values.name ? { durableName: values.name } : {}) });
