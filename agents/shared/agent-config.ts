@@ -8,6 +8,35 @@ export interface AgentConfig {
   readonly promptsDirectory: string | undefined;
   /** How the code agent orders a round's files (ASP_CODE_WRITE_ORDER), decision 1101. */
   readonly codeWriteOrder: CodeWriteOrder;
+  /** How long a gate waits for each reviewer (ASP_REVIEWER_QUEUE_TIMEOUT_MS, ASP_REVIEWER_TIMEOUT_MS). */
+  readonly reviewerTimeouts: ReviewerTimeouts;
+}
+
+/**
+ * A gate fails closed on a reviewer that does not answer in time. Two clocks, so a reviewer nobody runs
+ * is caught in seconds while a running one still has minutes for its model calls: `queueMs` for a live
+ * instance to take the job, then `answerMs` from when it took it.
+ */
+export interface ReviewerTimeouts {
+  readonly queueMs: number;
+  readonly answerMs: number;
+}
+
+export const defaultReviewerTimeouts: ReviewerTimeouts = Object.freeze({ queueMs: 30_000, answerMs: 300_000 });
+
+function readMilliseconds(env: Record<string, string | undefined>, variable: string, fallback: number): number {
+  const raw = env[variable]?.trim();
+  if (!raw) return fallback;
+  const value = Number(raw);
+  if (/^\d+$/.test(raw) && value >= 100) return value;
+  throw new ConfigError(`${variable} must be a whole number of milliseconds, at least 100; it is "${raw}"`, { details: { variable } });
+}
+
+function readReviewerTimeouts(env: Record<string, string | undefined>): ReviewerTimeouts {
+  return Object.freeze({
+    queueMs: readMilliseconds(env, "ASP_REVIEWER_QUEUE_TIMEOUT_MS", defaultReviewerTimeouts.queueMs),
+    answerMs: readMilliseconds(env, "ASP_REVIEWER_TIMEOUT_MS", defaultReviewerTimeouts.answerMs),
+  });
 }
 
 /**
@@ -32,8 +61,9 @@ function readCodeWriteOrder(env: Record<string, string | undefined>): CodeWriteO
  */
 export function readAgentConfig(env: Record<string, string | undefined>): AgentConfig {
   const codeWriteOrder = readCodeWriteOrder(env);
+  const reviewerTimeouts = readReviewerTimeouts(env);
   const raw = env["ASP_PROMPTS_DIR"]?.trim();
-  if (!raw) return Object.freeze({ promptsDirectory: undefined, codeWriteOrder });
+  if (!raw) return Object.freeze({ promptsDirectory: undefined, codeWriteOrder, reviewerTimeouts });
   const directory = path.resolve(raw);
   let isDirectory = false;
   try {
@@ -44,5 +74,5 @@ export function readAgentConfig(env: Record<string, string | undefined>): AgentC
   if (!isDirectory) {
     throw new ConfigError(`ASP_PROMPTS_DIR must name a folder of prompts; "${raw}" is not a folder`, { details: { variable: "ASP_PROMPTS_DIR" } });
   }
-  return Object.freeze({ promptsDirectory: directory, codeWriteOrder });
+  return Object.freeze({ promptsDirectory: directory, codeWriteOrder, reviewerTimeouts });
 }

@@ -35,6 +35,7 @@ export function buildAgentDeps(context: BuildDepsContext, env: Record<string, st
     budget: createBudgetGuard({ connection, subjects, runs: createRunStore(connection, subjects) }),
     subjects,
     codeWriteOrder: agentConfig.codeWriteOrder,
+    reviewerTimeouts: agentConfig.reviewerTimeouts,
     readRunEvents: (runId) => readStoredEvents(connection, subjects, runId),
   };
 }

@@ -3,6 +3,7 @@ import type { JobContext } from "../../bus/define-agent.ts";
 import { reviewerJobSchema, type ReviewerJob } from "../../schemas/reviewer-job.ts";
 import { reviewerReplySchema, type Finding } from "../../schemas/review.ts";
 import { AspError, isBudgetExceeded } from "../../errors/index.ts";
+import type { ReviewerTimeouts } from "./agent-config.ts";
 import type { AgentDeps } from "./agent-deps.ts";
 
 export interface ReviewerOutcome {
@@ -22,12 +23,14 @@ const reviewerReplyCodec = jsonCodec(reviewerReplySchema);
  * Sends the same review job to every reviewer subject at once and waits for all. A reviewer that
  * errors or times out (after its own redeliveries) is reported as such; the gate then errors through
  * requireEveryReviewer, so a failed reviewer is never read as "no issues" nor as a failing verdict.
+ * A reviewer with no live instance never takes its job: the queue timeout says so in `queueMs`,
+ * rather than the gate waiting out the whole answer time for a reviewer that is not there.
  */
 export async function fanOutReviewers(
   context: JobContext<AgentDeps>,
   reviewers: string[],
   job: Omit<ReviewerJob, "specialty">,
-  options: { timeoutMs: number },
+  timeouts: ReviewerTimeouts,
 ): Promise<ReviewerOutcome[]> {
   const heartbeat = setInterval(() => context.working(), 1000);
   try {
@@ -42,7 +45,8 @@ export async function fanOutReviewers(
             jobId: context.attempt > 1 ? `${context.jobId}-${reviewer}-a${context.attempt}` : `${context.jobId}-${reviewer}`,
             inputCodec: reviewerJobCodec,
             outputCodec: reviewerReplyCodec,
-            timeoutMs: options.timeoutMs,
+            queueTimeoutMs: timeouts.queueMs,
+            timeoutMs: timeouts.answerMs,
           });
           const findings = reply.output.findings.map((finding) => ({ ...finding, reviewer }));
           return { reviewer, status: "ok", findings, summary: reply.output.summary, resolved: reply.output.resolved };

@@ -1,6 +1,7 @@
 import type { JobContext } from "../../bus/define-agent.ts";
 import type { GateFinding, Review } from "../../schemas/review.ts";
 import type { ReviewerJob } from "../../schemas/reviewer-job.ts";
+import { defaultReviewerTimeouts } from "./agent-config.ts";
 import type { AgentDeps } from "./agent-deps.ts";
 import { applyEvidenceRule } from "./evidence-rule.ts";
 import { fanOutReviewers, requireEveryReviewer } from "./fan-out-reviewers.ts";
@@ -29,7 +30,7 @@ export interface GateReviewOptions {
  */
 export async function reviewAtGate(context: JobContext<AgentDeps>, options: GateReviewOptions): Promise<Review> {
   const previousFindings = previousFindingsOf(options.previousReview);
-  const outcomes = await fanOutReviewers(context, options.reviewers, { ...options.job, previousFindings }, { timeoutMs: 300_000 });
+  const outcomes = await fanOutReviewers(context, options.reviewers, { ...options.job, previousFindings }, context.deps.reviewerTimeouts ?? defaultReviewerTimeouts);
   await requireEveryReviewer(context, options.gate, outcomes);
   const adjust = options.adjust ?? ((finding: GateFinding) => finding);
   // Merged again after the evidence rule, which changes severities: the list stays most severe first.
