@@ -111,6 +111,7 @@ function newRun(event: AspEvent): RunView {
 }
 
 const numberOf = (value: unknown, fallback = 0): number => (typeof value === "number" && Number.isFinite(value) ? value : fallback);
+const optionalNumber = (value: unknown): number | undefined => (typeof value === "number" && Number.isFinite(value) ? value : undefined);
 const textOf = (value: unknown): string | undefined => (typeof value === "string" && value.length > 0 ? value : undefined);
 
 function updateStage(run: RunView, stage: string, round: number, change: (current: StageView | undefined) => StageView): StageView[] {
@@ -200,7 +201,9 @@ export function applyRunEvent(previous: RunView | undefined, event: AspEvent): R
         decisions: [...run.decisions, { stage, decision: textOf(data.decision) ?? "?", note: textOf(data.note), decidedBy: textOf(data.decidedBy), time: event.time }],
       };
     case "run.budget_exceeded":
-      return { ...run, budgetExceeded: { limitUsd: numberOf(data.budgetUsd ?? data.limitUsd, NaN), spentUsd: numberOf(data.spentUsd ?? data.costUsd, NaN), time: event.time } };
+      // The orchestrator's event names its amounts budgetUsd and spentUsd. Events stored before it
+      // carried spentUsd have none: leave it undefined so the screen shows the summed cost, not NaN.
+      return { ...run, budgetExceeded: { limitUsd: optionalNumber(data.budgetUsd), spentUsd: optionalNumber(data.spentUsd), time: event.time } };
     case "manifest.ready": {
       let files = run.files;
       const entries = Array.isArray(data.files) ? (data.files as Array<{ path?: unknown; estimatedLines?: unknown }>) : [];

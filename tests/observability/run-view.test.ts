@@ -68,6 +68,20 @@ describe("run view (events → state)", () => {
     expect(run.budgetExceeded).toMatchObject({ limitUsd: 0.5, spentUsd: 0.61 });
   });
 
+  it("regression: asp watch printed 'budget exceeded at $NaN' when the budget event carried no spentUsd", () => {
+    const [started, ...rest] = toEvents([...early, ...coding]);
+    const stop = eventSchema.parse({ id: nuid.next(), runId: "run-a", agent: "orchestrator", type: "run.budget_exceeded", time: "2025-01-01T10:05:00.000Z", data: { stage: "code", round: 1, budgetUsd: 0.03 } });
+    let run = applyRunEvent(undefined, started!);
+    for (const event of rest) run = applyRunEvent(run, event);
+    run = applyRunEvent(run, stop);
+    // Without the amount in the event, the screen falls back to the cost the watcher has summed.
+    expect(renderScreen([run], Date.parse("2025-01-01T10:05:01Z"))).toContain(`budget exceeded at $${run.costUsd.toFixed(4)}`);
+    expect(formatWatchLine(stop, run)).toBe(`10:05:00 ! budget exceeded: spent $${run.costUsd.toFixed(4)} of $0.0300`);
+    const withAmount = applyRunEvent(run, { ...stop, data: { ...stop.data, spentUsd: 0.0412 } });
+    expect(renderScreen([withAmount], Date.parse("2025-01-01T10:05:01Z"))).toContain("budget exceeded at $0.0412");
+    expect(renderScreen([withAmount], Date.parse("2025-01-01T10:05:01Z"))).not.toContain("NaN");
+  });
+
   it("keeps a regenerated file of round 2 apart from round 1, and marks failures", () => {
     const events = toEvents([
       ...early.slice(0, 1),
