@@ -27,7 +27,7 @@ function stageLine(stage: StageView, now: number): string {
 }
 
 function fileLine(file: FileView): string {
-  const state = file.status === "written" ? green(`${file.bytes ?? 0} B`) : file.status === "failed" ? red(`failed (attempt ${file.attempt ?? 1})`) : file.status;
+  const state = file.status === "written" ? green(`${file.bytes ?? 0} B`) : file.status === "reused" ? green(`reused from r${file.fromRound ?? "?"}`) : file.status === "failed" ? red(`failed (attempt ${file.attempt ?? 1})`) : file.status;
   return `    ${progressBar(file.progress)} ${file.path.padEnd(32).slice(0, 32)} r${file.round} ${dim((file.writer ?? "").padEnd(22))} ${state}`;
 }
 
@@ -46,7 +46,7 @@ export function renderScreen(runs: RunView[], now: number): string {
     for (const stage of run.stages) lines.push(stageLine(stage, now));
     for (const planned of run.plannedStages.filter((name) => !started.has(name))) lines.push(dim(`  · ${planned}`));
     if (run.files.length > 0) {
-      lines.push(`  files (${run.files.filter((file) => file.status === "written").length}/${run.files.length} written)`);
+      lines.push(`  files (${run.files.filter((file) => file.status === "written" || file.status === "reused").length}/${run.files.length} written)`);
       for (const file of run.files) lines.push(fileLine(file));
     }
     for (const gate of run.gates) lines.push(`  gate ${gate.stage} r${gate.round}: ${gate.passed ? green(gate.verdict) : red(gate.verdict)}${gate.passed ? "" : ` → ${gate.next ?? ""}`} (${gate.decidedBy})`);

@@ -28,7 +28,7 @@ describe("run view (events → state)", () => {
     expect(run.stages[1]!.durationMs).toBe(3200);
     expect(run.costUsd).toBeCloseTo(0.035, 6);
     expect(run.tokens).toEqual({ input: 3000, output: 600, cacheWrite: 0, cacheRead: 1500 });
-    expect(run.gates).toEqual([{ stage: "design-review", round: 1, verdict: "PASS", passed: true, next: "continue", decidedBy: "agent" }]);
+    expect(run.gates).toEqual([{ stage: "design-review", round: 1, verdict: "PASS", passed: true, next: "continue", decidedBy: "agent", findings: [] }]);
     expect(run.status).toBe("running");
   });
 
