@@ -1,4 +1,4 @@
-import { RequestStrategy, type NatsConnection } from "nats";
+import { RequestStrategy, type NatsConnection, type ServiceClient } from "nats";
 import { parseArgs } from "node:util";
 import type { Subjects } from "../bus/subjects.ts";
 import type { CommandIo } from "./command-io.ts";
@@ -42,23 +42,12 @@ interface JobStatsData {
 export async function listAgentInstances(connection: NatsConnection, subjects: Subjects, options: { maxWaitMs?: number } = {}): Promise<AgentInstanceRow[]> {
   const client = connection.services.client({ maxWait: options.maxWaitMs ?? 1000, strategy: RequestStrategy.Timer });
   const rows = new Map<string, AgentInstanceRow>();
-  for await (const info of await client.info()) {
-    const metadata = (info.metadata ?? {}) as Record<string, string>;
-    if (metadata.namespace !== subjects.namespace) continue;
-    rows.set(info.id, {
-      name: info.name,
-      instance: metadata.instance ?? info.id,
-      serviceId: info.id,
-      version: info.version,
-      description: info.description,
-      subjects: [safeJobSubject(subjects, info.name), ...info.endpoints.map((endpoint) => endpoint.subject)].filter((subject): subject is string => Boolean(subject)),
-      jobsProcessed: 0,
-      jobsFailed: 0,
-      inFlight: 0,
-      averageProcessingMs: 0,
-      endpointRequests: 0,
-      endpointErrors: 0,
-    });
+  try {
+    await collectInfo(client, subjects, rows);
+  } catch (error) {
+    // "No responders": nobody serves $SRV on this server at all, which is an empty fleet, not a failure.
+    if ((error as { code?: string }).code === "503") return [];
+    throw error;
   }
   for await (const stats of await client.stats()) {
     const row = rows.get(stats.id);
@@ -78,6 +67,27 @@ export async function listAgentInstances(connection: NatsConnection, subjects: S
   return [...rows.values()].sort((left, right) => left.name.localeCompare(right.name) || left.instance.localeCompare(right.instance));
 }
 
+async function collectInfo(client: ServiceClient, subjects: Subjects, rows: Map<string, AgentInstanceRow>): Promise<void> {
+  for await (const info of await client.info()) {
+    const metadata = (info.metadata ?? {}) as Record<string, string>;
+    if (metadata.namespace !== subjects.namespace) continue;
+    rows.set(info.id, {
+      name: info.name,
+      instance: metadata.instance ?? info.id,
+      serviceId: info.id,
+      version: info.version,
+      description: info.description,
+      subjects: [safeJobSubject(subjects, info.name), ...info.endpoints.map((endpoint) => endpoint.subject)].filter((subject): subject is string => Boolean(subject)),
+      jobsProcessed: 0,
+      jobsFailed: 0,
+      inFlight: 0,
+      averageProcessingMs: 0,
+      endpointRequests: 0,
+      endpointErrors: 0,
+    });
+  }
+}
+
 function safeJobSubject(subjects: Subjects, name: string): string | undefined {
   try {
     return subjects.job(name);
@@ -86,8 +96,12 @@ function safeJobSubject(subjects: Subjects, name: string): string | undefined {
   }
 }
 
+/** What `asp agents` says when nobody answers, in the words `asp submit` uses for the same case. */
+export function noFleetMessage(natsUrl: string, namespace: string): string {
+  return `asp agents: no agent answers on ${natsUrl} (namespace ${namespace}): is the fleet up? Start one with 'asp up'\n`;
+}
+
 export function formatAgentTable(rows: AgentInstanceRow[]): string {
-  if (rows.length === 0) return "no agents answered: is a fleet running on this NATS_URL and ASP_NAMESPACE?\n";
   const header = ["AGENT", "INSTANCE", "VERSION", "JOBS", "FAILED", "IN FLIGHT", "AVG MS", "DIRECT", "SUBJECTS"];
   const body = rows.map((row) => [
     row.name,
@@ -128,6 +142,10 @@ export async function agentsCommand(argv: string[], io: CommandIo, env: Record<s
   const session = await openBus(env, "asp-agents");
   try {
     const rows = await listAgentInstances(session.connection, session.subjects, { maxWaitMs });
+    if (rows.length === 0) {
+      io.stderr.write(noFleetMessage(session.natsUrl, session.subjects.namespace));
+      return 0;
+    }
     if (values.json) for (const row of rows) io.stdout.write(`${JSON.stringify(row)}\n`);
     else io.stdout.write(formatAgentTable(rows));
     return 0;

@@ -4,6 +4,7 @@ import type { CommandIo } from "./command-io.ts";
 import { openBus } from "./watch/open-bus.ts";
 import { formatTokens, formatUsd } from "./watch/render-lines.ts";
 import { computeTrends, loadRunHistory, type PspTrends, type RunHistoryEntry } from "./watch/run-history.ts";
+import type { FileView, GateVerdictView } from "./watch/run-view.ts";
 
 export const historyUsage = `usage: asp runs [--json]          every run: status, verdicts, cost, time, files
        asp show RUN_ID [--json]   one run in detail: stages, gates, files and writers, costs, PSP figures
@@ -34,6 +35,37 @@ export function formatRunsTable(entries: RunHistoryEntry[]): string {
   return `${table(["RUN", "STATUS", "STARTED", "TIME", "COST", "FILES", "VERDICTS"], rows)}\n`;
 }
 
+function formatFileLine(file: FileView): string {
+  const state = file.status === "reused" ? `reused from r${file.fromRound ?? "?"}` : file.status;
+  return `  ${file.path} r${file.round}  ${state}  ${file.bytes ?? 0} B  ${file.writer ?? ""}`.trimEnd();
+}
+
+/** A planned or actual figure of the postmortem, rounded as a person reads it: dollars, seconds, counts. */
+function formatFigure(name: string, value: number | null | undefined): string {
+  if (value === undefined || value === null || !Number.isFinite(value)) return "-";
+  if (name === "costUsd") return formatUsd(value);
+  if (name === "durationMs") return seconds(value);
+  return String(Math.round(value));
+}
+
+/** One gate round's findings, grouped by the reviewer that raised them. */
+function formatGateFindings(gate: GateVerdictView): string[] {
+  const byReviewer = new Map<string, GateVerdictView["findings"]>();
+  for (const finding of gate.findings) {
+    const reviewer = finding.reviewer ?? gate.stage;
+    byReviewer.set(reviewer, [...(byReviewer.get(reviewer) ?? []), finding]);
+  }
+  const lines = [`  ${gate.stage} r${gate.round} (${gate.verdict}):`];
+  for (const [reviewer, findings] of [...byReviewer].sort(([left], [right]) => left.localeCompare(right))) {
+    lines.push(`    ${reviewer}:`);
+    for (const finding of findings) {
+      const place = finding.file ? `${finding.file}${finding.line === undefined ? "" : `:${finding.line}`} ` : "";
+      lines.push(`      ${finding.severity.padEnd(8)} ${finding.id ? `${finding.id} ` : ""}${place}${finding.description}`);
+    }
+  }
+  return lines;
+}
+
 export function formatRunDetail(entry: RunHistoryEntry): string {
   const lines = [`run ${entry.runId}: ${entry.status}${entry.reason ? ` (${entry.reason})` : ""}`, `task: ${entry.title ?? "-"}`];
   lines.push(`started ${entry.startedAt}, ${seconds(entry.durationMs)}, ${formatUsd(entry.costUsd)}, ${entry.files} file(s)`);
@@ -43,7 +75,9 @@ export function formatRunDetail(entry: RunHistoryEntry): string {
     for (const stage of view.stages) lines.push(`  ${stage.stage.padEnd(14)} r${stage.round}  ${stage.status.padEnd(9)} ${seconds(stage.durationMs).padStart(7)}  ${stage.verdict ?? stage.error ?? ""}`);
     if (view.gates.length > 0) lines.push("", "gates:", ...view.gates.map((gate) => `  ${gate.stage} r${gate.round}: ${gate.verdict} (${gate.passed ? "passed" : `→ ${gate.next ?? ""}`}, by ${gate.decidedBy})`));
     if (view.decisions.length > 0) lines.push("", "human decisions:", ...view.decisions.map((decision) => `  ${decision.stage}: ${decision.decision} by ${decision.decidedBy ?? "?"}${decision.note ? ` — ${decision.note}` : ""}`));
-    if (view.files.length > 0) lines.push("", "files:", ...view.files.map((file) => `  ${file.path} r${file.round}  ${file.status}  ${file.bytes ?? 0} B  ${file.writer ?? ""}`));
+    if (view.files.length > 0) lines.push("", "files:", ...view.files.map(formatFileLine));
+    const reviewed = view.gates.filter((gate) => gate.findings.length > 0);
+    if (reviewed.length > 0) lines.push("", "findings:", ...reviewed.flatMap(formatGateFindings));
     if (view.budgetExceeded) lines.push("", `budget exceeded at ${formatUsd(view.budgetExceeded.spentUsd ?? view.costUsd)}`);
   }
   const postmortem = entry.postmortem;
@@ -51,7 +85,7 @@ export function formatRunDetail(entry: RunHistoryEntry): string {
     const planned = postmortem.plannedVersusActual;
     lines.push("", "postmortem:");
     lines.push(`  defects ${postmortem.defects.length}, density ${postmortem.defectDensityPerKloc.toFixed(1)}/KLOC, process yield ${percent(postmortem.phaseYield.process)}`);
-    for (const [name, figure] of Object.entries(planned)) lines.push(`  ${name.padEnd(10)} planned ${figure.planned ?? "-"}  actual ${figure.actual}`);
+    for (const [name, figure] of Object.entries(planned)) lines.push(`  ${name.padEnd(10)} planned ${formatFigure(name, figure.planned)}  actual ${formatFigure(name, figure.actual)}`);
     lines.push(`  cost by agent: ${Object.entries(postmortem.costByAgent).map(([agent, totals]) => `${agent} ${formatUsd(totals.costUsd)}`).join(", ")}`);
   }
   return `${lines.join("\n")}\n`;

@@ -1,5 +1,6 @@
 import path from "node:path";
 import { connectToBus } from "../bus/connect.ts";
+import { drainWithin } from "./bounded-drain.ts";
 import type { BusConfig } from "../bus/config.ts";
 import { startLocalNatsServer, type LocalNatsServer } from "../bus/local-server.ts";
 import { ensureResources } from "../bus/resources.ts";
@@ -63,7 +64,7 @@ export async function startEnvironment(options: EnvironmentOptions): Promise<Env
       ...(simulator ? { simulator } : {}),
       childEnv,
       async stop() {
-        await ready.drain().catch(() => undefined);
+        await drainWithin(ready);
         await simulator?.close();
         await server?.stop();
       },

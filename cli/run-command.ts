@@ -22,7 +22,7 @@ import { pythonSymbolParser } from "./repository/python-symbols.ts";
 import { scriptSymbolParser } from "./repository/typescript-symbols.ts";
 import { goDocIn, goSymbolParser } from "./repository/go-symbols.ts";
 
-export const runUsage = `usage: asp run [TASK] [--repo PATH] [--scenario FILE] [--out DIR] [--writers N] [--json] [--pipeline NAME] [--budget USD]
+export const runUsage = `usage: asp run [TASK] [--repo PATH] [--scenario FILE] [--out DIR] [--writers N] [--json] [--pipeline NAME|PATH] [--budget USD]
   TASK is a YAML/JSON task file or the task in words; with --scenario it may be left out (the scenario carries it).
   --repo PATH makes the task a change request on that git repository: its files are the base of the run, and a
   run that passes is committed on a new branch asp/<run id>; the current branch and working tree are left as they are.

@@ -1,18 +1,24 @@
+import path from "node:path";
 import { parseArgs } from "node:util";
 import { readBusConfig } from "../bus/config.ts";
 import { connectToBus } from "../bus/connect.ts";
 import { createSubjects } from "../bus/subjects.ts";
 import { runRequestSchema } from "../schemas/run.ts";
-import { loadScenarioFile } from "../simulator/index.ts";
 import type { CommandIo } from "./command-io.ts";
 import { withFleetAddress } from "./fleet-address.ts";
 import { fleetIsRunning } from "./fleet-discovery.ts";
 import { cliLogger, newRunId, parseRunOptions, resolveTask } from "./run-command.ts";
 import { submitRun } from "./submit-run.ts";
 
-const usage = `usage: asp submit [TASK] [--scenario FILE] [--out DIR] [--json] [--pipeline NAME] [--budget USD]
-  Submits a task to a running fleet (NATS_URL, or the one 'asp up' started here) and follows it.
+const usage = `usage: asp submit TASK [--out DIR] [--json] [--pipeline NAME|PATH] [--budget USD]
+  Submits a task (a YAML/JSON file, or words) to a running fleet (NATS_URL, or the one 'asp up'
+  started here) and follows it. --pipeline is a name in the orchestrator's ASP_PIPELINES_DIR, or a
+  pipeline file: the fleet's orchestrator reads it, so a relative path is made absolute here first.
+  The model server is the fleet's: choose a scenario when starting it (asp up --scenario FILE).
 `;
+
+/** A pipeline argument that names a file rather than a pipeline, as the orchestrator's loader tells them apart. */
+const looksLikePath = (pipeline: string) => /[\\/]|\.ya?ml$/.test(pipeline);
 
 export async function submitCommand(argv: string[], io: CommandIo, env: Record<string, string | undefined> = process.env): Promise<number> {
   let parsed;
@@ -31,6 +37,11 @@ export async function submitCommand(argv: string[], io: CommandIo, env: Record<s
     io.stdout.write(usage);
     return 0;
   }
+  if (values.scenario) {
+    // The fleet's model server was chosen when the fleet started; a submitted run cannot swap it.
+    io.stderr.write("asp submit: --scenario cannot change the model server of a running fleet: its agents use the one they were started with (asp up --scenario FILE). Give the task as a file or words.\n");
+    return 2;
+  }
   const options = parseRunOptions(values);
   if (typeof options === "string") {
     io.stderr.write(`${options}\n`);
@@ -46,10 +57,9 @@ export async function submitCommand(argv: string[], io: CommandIo, env: Record<s
   const subjects = createSubjects(bus.namespace);
   let connection;
   try {
-    const scenario = values.scenario ? await loadScenarioFile(values.scenario) : undefined;
-    const task = await resolveTask(positionals, scenario, values.scenario);
+    const task = await resolveTask(positionals, undefined, undefined);
     if (!task) {
-      io.stderr.write(`no task: give a task file or words, or a --scenario that carries a task\n${usage}`);
+      io.stderr.write(`no task: give a task file or words\n${usage}`);
       return 2;
     }
     connection = await connectToBus(bus, { logger, name: "asp-submit" });
@@ -57,7 +67,7 @@ export async function submitCommand(argv: string[], io: CommandIo, env: Record<s
       io.stderr.write(`asp submit: no orchestrator answers on ${bus.natsUrl} (namespace ${bus.namespace}): is the fleet up?\n`);
       return 2;
     }
-    const request = runRequestSchema.parse({ runId: newRunId(new Date(), task), task, pipeline: values.pipeline, ...(options.budgetUsd ? { budgetUsd: options.budgetUsd } : {}) });
+    const request = runRequestSchema.parse({ runId: newRunId(new Date(), task), task, pipeline: looksLikePath(values.pipeline) ? path.resolve(values.pipeline) : values.pipeline, ...(options.budgetUsd ? { budgetUsd: options.budgetUsd } : {}) });
     io.stderr.write(`submitted run ${request.runId}\n`);
     return (await submitRun({ connection, subjects, logger, request, io, json: values.json, ...(values.out ? { out: values.out } : {}) })).exitCode;
   } catch (error) {

@@ -9,6 +9,11 @@ import { startFleet } from "./fleet.ts";
 import { startEnvironment } from "./local-environment.ts";
 import { cliLogger, parseRunOptions } from "./run-command.ts";
 
+/** How long each agent may take to drain on Ctrl-C before it is killed. */
+const agentDrainGraceMs = 10_000;
+/** How long `asp up` may linger after a Ctrl-C shutdown has stopped everything it started. */
+const exitLingerMs = 1000;
+
 const usage = `usage: asp up [--writers N] [--scenario FILE]
   Starts the whole fleet (every agent as its own process, N file-writers) against NATS_URL or a local
   nats-server, and keeps it running until Ctrl-C. Without ANTHROPIC_API_KEY the local model server
@@ -35,6 +40,7 @@ export async function upCommand(argv: string[], io: CommandIo, env: Record<strin
   const notice = (line: string) => io.stderr.write(`${line}\n`);
   const bus = readBusConfig(env);
   let environment;
+  let stopping = false;
   try {
     const scenario = values.scenario ? await loadScenarioFile(values.scenario) : undefined;
     environment = await startEnvironment({ bus, env, scenario, scenarioPath: values.scenario, logger: cliLogger(env, io), notice });
@@ -47,15 +53,21 @@ export async function upCommand(argv: string[], io: CommandIo, env: Record<strin
     await recordFleet(bus.dataDir, { natsUrl: environment.natsUrl, namespace: bus.namespace, pid: process.pid });
     io.stdout.write(`fleet up on ${environment.natsUrl} (namespace ${bus.namespace}): ${fleet.processes.length} processes, ${options.writers} file-writer(s); logs in ${path.resolve(bus.dataDir, "logs")}\n`);
     io.stdout.write(`submit with: asp submit <task>   watch with: asp watch   stop with Ctrl-C\n`);
-    const exited = fleet.processes.map((process) => new Promise<string>((resolve) => process.child.once("exit", () => resolve(`${process.name} (${process.instance}) exited`))));
+    // An agent that exits while the fleet runs is news; once a shutdown was asked for, every exit is expected.
+    for (const agent of fleet.processes) {
+      agent.child.once("exit", () => {
+        if (!stopping) notice(`warning: ${agent.name} (${agent.instance}) exited`);
+      });
+    }
     const signal = await new Promise<string>((resolve) => {
       const on = (name: string) => () => resolve(name);
       signals.once("SIGINT", on("SIGINT"));
       signals.once("SIGTERM", on("SIGTERM"));
-      for (const exit of exited) void exit.then((line) => notice(`warning: ${line}`));
     });
+    stopping = true;
     notice(`${signal}: draining the fleet`);
-    await fleet.stop();
+    // Each agent drains within its grace and is killed after it, so a fleet whose server is gone still stops.
+    await fleet.stop(agentDrainGraceMs);
     return 0;
   } catch (error) {
     io.stderr.write(`asp up: ${(error as Error).message}\n`);
@@ -63,5 +75,11 @@ export async function upCommand(argv: string[], io: CommandIo, env: Record<strin
   } finally {
     await forgetFleet(bus.dataDir);
     await environment.stop();
+    if (stopping && signals === process) {
+      // A NATS client whose server went away keeps reconnect timers alive after close(), so the
+      // process would outlive its Ctrl-C. Everything it started has stopped by now: end it soon,
+      // leaving the exit code set by the caller a moment to be set.
+      setTimeout(() => process.exit(), exitLingerMs).unref();
+    }
   }
 }

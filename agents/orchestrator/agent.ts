@@ -179,7 +179,11 @@ export const orchestratorAgent = defineAgent<RunRequest, RunSummary, Orchestrato
           if (isBudgetExceeded(error) && state.status === "running") {
             // A budget stop is a clean end, not a crash: later stages are skipped, the postmortem still runs.
             state = { ...failStage(state, pipeline, stage, message, nowIso()), status: "failed", reason: `stopped at its budget: ${message}` };
-            await context.emit("run.budget_exceeded", { stage: stage.id, round, reason: message, budgetUsd: state.budgetUsd ?? null });
+            // The amount spent is summed from the run's own llm.call events, the same sum the postmortem
+            // and `asp resume` use, so every reader shows one figure. Failing to read them must not turn a
+            // clean budget stop into a crash: the event then goes without it and watchers show their own sum.
+            const spentUsd = await context.deps.readRunEvents(state.runId).then(totalCost, () => undefined);
+            await context.emit("run.budget_exceeded", { stage: stage.id, round, reason: message, budgetUsd: state.budgetUsd ?? null, ...(spentUsd === undefined ? {} : { spentUsd }) });
           } else {
             state = failStage(state, pipeline, stage, message, nowIso());
           }

@@ -3,6 +3,7 @@ import { readBusConfig } from "../../bus/config.ts";
 import { connectToBus } from "../../bus/connect.ts";
 import { createSubjects, type Subjects } from "../../bus/subjects.ts";
 import { createLogger } from "../../logging/index.ts";
+import { drainWithin } from "../bounded-drain.ts";
 import { withFleetAddress } from "../fleet-address.ts";
 
 export interface BusSession {
@@ -27,7 +28,7 @@ export async function openBus(env: Record<string, string | undefined>, name: str
     subjects: createSubjects(config.namespace),
     natsUrl: config.natsUrl ?? "nats://127.0.0.1:4222",
     async close() {
-      await connection.drain().catch(() => connection.close());
+      await drainWithin(connection);
     },
   };
 }

@@ -31,7 +31,7 @@ export function formatWatchLine(event: AspEvent, run: RunView, options: { prefix
       line = `${time}   gate ${String(data.stage)}: ${String(data.decision)} by ${String(data.decidedBy ?? "?")}${data.note ? ` — ${String(data.note)}` : ""}`;
       break;
     case "run.budget_exceeded":
-      line = `${time} ! budget exceeded: spent ${formatUsd(Number(data.spentUsd ?? data.costUsd ?? run.costUsd))} of ${formatUsd(Number(data.budgetUsd ?? data.limitUsd ?? 0))}`;
+      line = `${time} ! budget exceeded: spent ${formatUsd(run.budgetExceeded?.spentUsd ?? run.costUsd)} of ${formatUsd(run.budgetExceeded?.limitUsd ?? 0)}`;
       break;
     case "stage.completed":
     case "stage.failed":

@@ -22,7 +22,7 @@ function stageLine(stage: StageView, now: number, { green, red, yellow }: Termin
 }
 
 function fileLine(file: FileView, { green, red, dim }: TerminalStyle): string {
-  const state = file.status === "written" ? green(`${file.bytes ?? 0} B`) : file.status === "failed" ? red(`failed (attempt ${file.attempt ?? 1})`) : file.status;
+  const state = file.status === "written" ? green(`${file.bytes ?? 0} B`) : file.status === "reused" ? green(`reused from r${file.fromRound ?? "?"}`) : file.status === "failed" ? red(`failed (attempt ${file.attempt ?? 1})`) : file.status;
   return `    ${progressBar(file.progress)} ${file.path.padEnd(32).slice(0, 32)} r${file.round} ${dim((file.writer ?? "").padEnd(22))} ${state}`;
 }
 
@@ -42,7 +42,7 @@ export function renderScreen(runs: RunView[], now: number, style: TerminalStyle 
     for (const stage of run.stages) lines.push(stageLine(stage, now, style));
     for (const planned of run.plannedStages.filter((name) => !started.has(name))) lines.push(dim(`  · ${planned}`));
     if (run.files.length > 0) {
-      lines.push(`  files (${run.files.filter((file) => file.status === "written").length}/${run.files.length} written)`);
+      lines.push(`  files (${run.files.filter((file) => file.status === "written" || file.status === "reused").length}/${run.files.length} written)`);
       for (const file of run.files) lines.push(fileLine(file, style));
     }
     for (const gate of run.gates) lines.push(`  gate ${gate.stage} r${gate.round}: ${gate.passed ? green(gate.verdict) : red(gate.verdict)}${gate.passed ? "" : ` → ${gate.next ?? ""}`} (${gate.decidedBy})`);

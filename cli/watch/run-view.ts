@@ -22,7 +22,9 @@ export interface StageView {
 export interface FileView {
   path: string;
   round: number;
-  status: "queued" | "writing" | "written" | "failed";
+  /** "reused": carried over unchanged from `fromRound`, so no writer touched it in this round. */
+  status: "queued" | "writing" | "written" | "reused" | "failed";
+  fromRound?: number;
   writer?: string;
   bytes?: number;
   estimatedLines?: number;
@@ -32,6 +34,15 @@ export interface FileView {
   progress: number;
 }
 
+export interface GateFindingView {
+  reviewer?: string;
+  severity: string;
+  id?: string;
+  description: string;
+  file?: string;
+  line?: number;
+}
+
 export interface GateVerdictView {
   stage: string;
   round: number;
@@ -39,6 +50,7 @@ export interface GateVerdictView {
   passed: boolean;
   next?: string;
   decidedBy: string;
+  findings: GateFindingView[];
 }
 
 export interface GateDecisionView {
@@ -111,7 +123,19 @@ function newRun(event: AspEvent): RunView {
 }
 
 const numberOf = (value: unknown, fallback = 0): number => (typeof value === "number" && Number.isFinite(value) ? value : fallback);
+const optionalNumber = (value: unknown): number | undefined => (typeof value === "number" && Number.isFinite(value) ? value : undefined);
 const textOf = (value: unknown): string | undefined => (typeof value === "string" && value.length > 0 ? value : undefined);
+
+/** A gate's findings as the gate.verdict event carries them; anything without a description is dropped. */
+function findingsOf(value: unknown): GateFindingView[] {
+  if (!Array.isArray(value)) return [];
+  return (value as Array<Record<string, unknown>>).flatMap((finding) => {
+    const description = textOf(finding?.description);
+    if (!description) return [];
+    const line = optionalNumber(finding.line);
+    return [{ reviewer: textOf(finding.reviewer), severity: textOf(finding.severity) ?? "?", id: textOf(finding.id), description, file: textOf(finding.file), ...(line === undefined ? {} : { line }) }];
+  });
+}
 
 function updateStage(run: RunView, stage: string, round: number, change: (current: StageView | undefined) => StageView): StageView[] {
   const index = run.stages.findIndex((entry) => entry.stage === stage && entry.round === round);
@@ -183,7 +207,7 @@ export function applyRunEvent(previous: RunView | undefined, event: AspEvent): R
     case "gate.verdict":
       return {
         ...run,
-        gates: [...run.gates, { stage, round, verdict: textOf(data.verdict) ?? "?", passed: data.passed === true, next: textOf(data.next), decidedBy: textOf(data.decidedBy) ?? "agent" }],
+        gates: [...run.gates, { stage, round, verdict: textOf(data.verdict) ?? "?", passed: data.passed === true, next: textOf(data.next), decidedBy: textOf(data.decidedBy) ?? "agent", findings: findingsOf(data.findings) }],
       };
     case "gate.waiting":
       return {
@@ -200,7 +224,9 @@ export function applyRunEvent(previous: RunView | undefined, event: AspEvent): R
         decisions: [...run.decisions, { stage, decision: textOf(data.decision) ?? "?", note: textOf(data.note), decidedBy: textOf(data.decidedBy), time: event.time }],
       };
     case "run.budget_exceeded":
-      return { ...run, budgetExceeded: { limitUsd: numberOf(data.budgetUsd ?? data.limitUsd, NaN), spentUsd: numberOf(data.spentUsd ?? data.costUsd, NaN), time: event.time } };
+      // The orchestrator's event names its amounts budgetUsd and spentUsd. Events stored before it
+      // carried spentUsd have none: leave it undefined so the screen shows the summed cost, not NaN.
+      return { ...run, budgetExceeded: { limitUsd: optionalNumber(data.budgetUsd), spentUsd: optionalNumber(data.spentUsd), time: event.time } };
     case "manifest.ready": {
       let files = run.files;
       const entries = Array.isArray(data.files) ? (data.files as Array<{ path?: unknown; estimatedLines?: unknown }>) : [];
@@ -211,6 +237,15 @@ export function applyRunEvent(previous: RunView | undefined, event: AspEvent): R
         files = updateFile({ ...run, files }, path, manifestRound, (current) => ({ ...current, estimatedLines: numberOf(entry.estimatedLines, NaN) || undefined }));
       }
       return { ...run, files };
+    }
+    case "file.reused": {
+      // The code agent kept this file from an earlier round: it shows that round's size, not "queued 0 B".
+      const fromRound = numberOf(data.fromRound, round - 1);
+      const earlier = run.files.find((file) => file.path === textOf(data.path) && file.round === fromRound);
+      return {
+        ...run,
+        files: updateFile(run, textOf(data.path) ?? "?", round, (current) => ({ ...current, status: "reused", fromRound, bytes: earlier?.bytes ?? current.bytes, progress: 1, error: undefined })),
+      };
     }
     case "file.started":
       return {

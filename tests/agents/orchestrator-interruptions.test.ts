@@ -6,7 +6,8 @@ import type { JobClient } from "../../bus/job-client.ts";
 import { orchestratorAgent, type OrchestratorDeps } from "../../agents/orchestrator/agent.ts";
 import { loadPipeline } from "../../agents/orchestrator/pipeline-loader.ts";
 import type { RunStore } from "../../agents/orchestrator/run-store.ts";
-import { AspError, BusError, isRetryable } from "../../errors/index.ts";
+import { AspError, BudgetExceededError, BusError, isRetryable } from "../../errors/index.ts";
+import { eventSchema } from "../../schemas/event.ts";
 import type { RunRequest, RunState, RunSummary } from "../../schemas/run.ts";
 
 const request: RunRequest = { runId: "interrupted", task: { title: "t", description: "d", requirements: [] }, pipeline: "default" };
@@ -42,7 +43,7 @@ function scriptedJobs(answer: (agent: string, jobId: string) => Record<string, u
   return client as unknown as JobClient & { requested: string[] };
 }
 
-function contextFor(deps: Pick<OrchestratorDeps, "runs" | "jobs">, attempt: number): JobContext<OrchestratorDeps> {
+function contextFor(deps: Pick<OrchestratorDeps, "runs" | "jobs">, attempt: number, seams: Partial<Pick<OrchestratorDeps, "readRunEvents">> & Partial<Pick<JobContext<OrchestratorDeps>, "emit">> = {}): JobContext<OrchestratorDeps> {
   return {
     runId: request.runId,
     traceId: "trace",
@@ -54,13 +55,13 @@ function contextFor(deps: Pick<OrchestratorDeps, "runs" | "jobs">, attempt: numb
     deps: {
       ...deps,
       loadPipeline,
-      readRunEvents: async () => [],
+      readRunEvents: seams.readRunEvents ?? (async () => []),
       awaitGateDecision: async () => undefined,
     } as unknown as OrchestratorDeps,
     logger: pino({ level: "silent" }),
     clock: { now: () => Date.now() },
     signal: new AbortController().signal,
-    emit: async () => undefined,
+    emit: seams.emit ?? (async () => undefined),
     working: () => undefined,
   };
 }
@@ -121,5 +122,28 @@ describe("the orchestrator when its own bus fails mid-stage", () => {
     const summary = await handle(contextFor({ runs, jobs }, 20));
     expect(summary.status).toBe("error");
     expect(summary.reason).toMatch(/stage design failed: TIMEOUT/);
+  });
+});
+
+describe("the orchestrator when a run reaches its budget", () => {
+  it("regression: asp watch printed 'budget exceeded at $NaN' because run.budget_exceeded carried no spentUsd", async () => {
+    const runs = memoryRunStore();
+    const jobs = scriptedJobs((agent) => {
+      if (agent === "design") throw new BudgetExceededError("the run's budget of $0.0500 would be exceeded");
+      return passingOutput(agent);
+    });
+    const call = (costUsd: number) => eventSchema.parse({ id: `call-${costUsd}`, runId: request.runId, agent: "planning", type: "llm.call", time: "2025-01-01T10:00:00.000Z", data: { costUsd } });
+    const emitted: Array<{ type: string; data: Record<string, unknown> }> = [];
+    const context = contextFor({ runs, jobs }, 1, {
+      readRunEvents: async () => [call(0.03), call(0.0125)],
+      emit: async (type: string, data: Record<string, unknown> = {}) => {
+        emitted.push({ type, data });
+      },
+    });
+    const summary = await handle(context);
+    expect(summary.reason).toMatch(/^stopped at its budget/);
+    const stop = emitted.find((event) => event.type === "run.budget_exceeded");
+    expect(stop?.data.spentUsd).toBeCloseTo(0.0425, 10);
+    expect(stop?.data).toMatchObject({ stage: "design", round: 1 });
   });
 });

@@ -10,6 +10,8 @@ import { startPipelineHarness, type PipelineHarness } from "../e2e/support/pipel
 import { spawnTypeScript, type ChildProcessHandle } from "../support/processes.ts";
 
 const scenario = "examples/hello-python/scenario.yaml";
+// The same task the scenario carries: asp submit takes the task, the fleet serves the scenario.
+const taskFile = "examples/hello-python/task.yaml";
 const pipeline = path.resolve("tests/fixtures/pipelines/approval.yaml");
 // Set ASP_UPDATE_SCREENSHOTS=1 to refresh the screenshot the README shows.
 const screenshotDirectory = mkdtempSync(path.join(os.tmpdir(), "asp-shot-"));
@@ -63,7 +65,7 @@ describe("human gates through the dashboard in headless Chromium, against the re
   const seen = new Set<string>();
   for (const decision of ["approve", "reject"] as const) {
     it(`the ${decision} button decides a waiting run`, async () => {
-      const submit = spawnTypeScript("cli/main.ts", { args: ["submit", "--scenario", scenario, "--pipeline", pipeline, "--json", "--out", path.join(harness.env.ASP_DATA_DIR!, "out", nuid.next())], env: harness.env });
+      const submit = spawnTypeScript("cli/main.ts", { args: ["submit", taskFile, "--pipeline", pipeline, "--json", "--out", path.join(harness.env.ASP_DATA_DIR!, "out", nuid.next())], env: harness.env });
       const runId = await waitingRun(seen);
       seen.add(runId);
       const page = await browser.newPage();

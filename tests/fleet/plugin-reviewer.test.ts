@@ -7,6 +7,8 @@ import { startPipelineHarness } from "../e2e/support/pipeline-harness.ts";
 import { spawnTypeScript } from "../support/processes.ts";
 
 const scenario = "examples/hello-python/scenario.yaml";
+// The same task the scenario carries: asp submit takes the task, the fleet serves the scenario.
+const taskFile = "examples/hello-python/task.yaml";
 
 describe("a plug-in reviewer at the code-review gate", () => {
   it("is consulted as its own process, and its FAIL turns a passing code review into a failing one", async () => {
@@ -14,7 +16,7 @@ describe("a plug-in reviewer at the code-review gate", () => {
     await using plugin = spawnTypeScript("examples/plugins/license-check.ts", { env: harness.env });
     await plugin.waitForLine(/asp-agent-ready agent=review-license/, 60_000);
 
-    const submit = (pipeline: string) => spawnTypeScript("cli/main.ts", { args: ["submit", "--scenario", scenario, "--pipeline", pipeline, "--json", "--out", path.join(harness.env.ASP_DATA_DIR!, "out", nuid.next())], env: harness.env });
+    const submit = (pipeline: string) => spawnTypeScript("cli/main.ts", { args: ["submit", taskFile, "--pipeline", pipeline, "--json", "--out", path.join(harness.env.ASP_DATA_DIR!, "out", nuid.next())], env: harness.env });
     const gateVerdicts = async (runId: string) => {
       const events: AspEvent[] = [];
       const replay = await replayEvents({ connection: harness.connection, subjects: harness.subjects, runId, onEvent: (event) => void events.push(event) });

@@ -22,7 +22,7 @@ describe("asp up", () => {
     expect(rows.map((row) => row.name)).toEqual(expect.arrayContaining(["orchestrator", "planning", "design", "design-review", "code", "code-review", "test", "postmortem"]));
 
     const out = path.join(dataDirectory, "out");
-    const submit = spawnTypeScript("cli/main.ts", { args: ["submit", "--scenario", "examples/hello-python/scenario.yaml", "--out", out], env });
+    const submit = spawnTypeScript("cli/main.ts", { args: ["submit", "examples/hello-python/task.yaml", "--out", out], env });
     expect((await submit.exited).code).toBe(0);
     expect(submit.output()).toContain("passed");
 
@@ -34,7 +34,7 @@ describe("asp up", () => {
 
   it("asp submit says clearly when there is no fleet", async () => {
     await using server = await startIsolatedNatsServer();
-    const submit = spawnTypeScript("cli/main.ts", { args: ["submit", "--scenario", "examples/hello-python/scenario.yaml"], env: { NATS_URL: server.url, ASP_NAMESPACE: "nofleet" } });
+    const submit = spawnTypeScript("cli/main.ts", { args: ["submit", "examples/hello-python/task.yaml"], env: { NATS_URL: server.url, ASP_NAMESPACE: "nofleet" } });
     expect((await submit.exited).code).toBe(2);
     expect(submit.output()).toContain("no orchestrator answers on");
   }, 60_000);

@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawnAgentProcess, stopProcess, type FleetProcess } from "../../cli/fleet.ts";
-import { setupBus, type TestBus } from "../support/nats.ts";
+import { setupBus, startIsolatedNatsServer, type TestBus } from "../support/nats.ts";
 import { spawnTypeScript } from "../support/processes.ts";
 
 let bus: TestBus;
@@ -46,6 +46,15 @@ describe("asp agents (real process)", () => {
   it("sees nothing of another namespace's fleet", async () => {
     await using command = spawnTypeScript("cli/main.ts", { args: ["agents", "--wait", "300"], env: { ...bus.env, ASP_NAMESPACE: `${bus.namespace}x` } });
     expect((await command.exited).code).toBe(0);
-    expect(command.output()).toContain("no agents answered");
+    expect(command.output()).toContain(`no agent answers on ${bus.env.NATS_URL} (namespace ${bus.namespace}x)`);
+  });
+
+  it("regression: asp agents with no fleet running printed 'asp agents: 503' and nothing else", async () => {
+    // A server nobody serves $SRV on answers "no responders" (503) instead of an empty list.
+    await using server = await startIsolatedNatsServer();
+    await using command = spawnTypeScript("cli/main.ts", { args: ["agents", "--wait", "300"], env: { NATS_URL: server.url, ASP_NAMESPACE: "nofleet" } });
+    expect((await command.exited).code).toBe(0);
+    expect(command.output()).toContain(`no agent answers on ${server.url} (namespace nofleet): is the fleet up?`);
+    expect(command.output()).not.toContain("503");
   });
 });

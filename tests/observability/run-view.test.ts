@@ -28,7 +28,7 @@ describe("run view (events → state)", () => {
     expect(run.stages[1]!.durationMs).toBe(3200);
     expect(run.costUsd).toBeCloseTo(0.035, 6);
     expect(run.tokens).toEqual({ input: 3000, output: 600, cacheWrite: 0, cacheRead: 1500 });
-    expect(run.gates).toEqual([{ stage: "design-review", round: 1, verdict: "PASS", passed: true, next: "continue", decidedBy: "agent" }]);
+    expect(run.gates).toEqual([{ stage: "design-review", round: 1, verdict: "PASS", passed: true, next: "continue", decidedBy: "agent", findings: [] }]);
     expect(run.status).toBe("running");
   });
 
@@ -66,6 +66,20 @@ describe("run view (events → state)", () => {
     expect(run.decisions).toEqual([{ stage: "design-review", decision: "approve", note: "looks right", decidedBy: "ana", time: "2025-01-01T10:01:02.000Z" }]);
     run = applyRunEvent(run, at("run.budget_exceeded", { budgetUsd: 0.5, spentUsd: 0.61 }, 3));
     expect(run.budgetExceeded).toMatchObject({ limitUsd: 0.5, spentUsd: 0.61 });
+  });
+
+  it("regression: asp watch printed 'budget exceeded at $NaN' when the budget event carried no spentUsd", () => {
+    const [started, ...rest] = toEvents([...early, ...coding]);
+    const stop = eventSchema.parse({ id: nuid.next(), runId: "run-a", agent: "orchestrator", type: "run.budget_exceeded", time: "2025-01-01T10:05:00.000Z", data: { stage: "code", round: 1, budgetUsd: 0.03 } });
+    let run = applyRunEvent(undefined, started!);
+    for (const event of rest) run = applyRunEvent(run, event);
+    run = applyRunEvent(run, stop);
+    // Without the amount in the event, the screen falls back to the cost the watcher has summed.
+    expect(renderScreen([run], Date.parse("2025-01-01T10:05:01Z"))).toContain(`budget exceeded at $${run.costUsd.toFixed(4)}`);
+    expect(formatWatchLine(stop, run)).toBe(`10:05:00 ! budget exceeded: spent $${run.costUsd.toFixed(4)} of $0.0300`);
+    const withAmount = applyRunEvent(run, { ...stop, data: { ...stop.data, spentUsd: 0.0412 } });
+    expect(renderScreen([withAmount], Date.parse("2025-01-01T10:05:01Z"))).toContain("budget exceeded at $0.0412");
+    expect(renderScreen([withAmount], Date.parse("2025-01-01T10:05:01Z"))).not.toContain("NaN");
   });
 
   it("keeps a regenerated file of round 2 apart from round 1, and marks failures", () => {
