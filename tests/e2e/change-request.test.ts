@@ -1,10 +1,11 @@
-import { execFile, spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { cp, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { examplesDirectory, repositoryRoot } from "./support/example-scenarios.ts";
+import { examplesDirectory } from "./support/example-scenarios.ts";
+import { runAsp } from "./support/run-cli.ts";
 
 const example = path.join(examplesDirectory, "change-python");
 const temporaryFolders: string[] = [];
@@ -33,33 +34,11 @@ async function exampleRepository(): Promise<{ folder: string; repository: string
   return { folder, repository, head: (await git(repository, "rev-parse", "HEAD")).trim() };
 }
 
-interface Finished {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** `asp run --repo` as a user starts it: its own nats-server, the local model server and the fleet. */
-function runCli(args: string[], dataDirectory: string): Promise<Finished> {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(NATS_|ASP_|ANTHROPIC_)/.test(name)));
-  const child = spawn(process.execPath, ["--import", "tsx", "cli/main.ts", "run", ...args], { cwd: repositoryRoot, env: { ...env, ASP_DATA_DIR: dataDirectory }, stdio: ["ignore", "pipe", "pipe"] });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill("SIGTERM");
-      reject(new Error(`asp run did not finish in time; stderr:\n${stderr.slice(-3000)}`));
-    }, 150_000);
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 /** path -> blob id of every file of a commit: the same id is the same bytes. */
+/** `asp run --repo` as a user starts it: its own nats-server, the local model server and the fleet. */
+const runCli = (args: string[], dataDirectory: string) => runAsp(["run", ...args], { ASP_DATA_DIR: dataDirectory });
+
 async function treeOf(repository: string, commit: string): Promise<Map<string, string>> {
   const listing = await git(repository, "ls-tree", "-r", commit);
   return new Map(listing.trim().split("\n").map((line) => [line.split("\t")[1]!, line.split(" ")[2]!.split("\t")[0]!]));

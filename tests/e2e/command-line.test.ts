@@ -1,10 +1,11 @@
-import { execFile, spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { highFinding, loadExampleScenario, repositoryRoot } from "./support/example-scenarios.ts";
+import { highFinding, loadExampleScenario } from "./support/example-scenarios.ts";
+import { runAsp } from "./support/run-cli.ts";
 
 const temporaryFolders: string[] = [];
 async function temporaryFolder(): Promise<string> {
@@ -17,35 +18,9 @@ afterAll(async () => {
   await Promise.all(temporaryFolders.map((folder) => rm(folder, { recursive: true, force: true })));
 });
 
-interface Finished {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 /** `asp run` exactly as a user starts it: NATS_URL and the API key unset, so it brings up its own server, model and fleet. */
-function runCli(args: string[], dataDirectory: string): Promise<Finished> {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(NATS_|ASP_|ANTHROPIC_)/.test(name)));
-  const child = spawn(process.execPath, ["--import", "tsx", "cli/main.ts", "run", ...args], {
-    cwd: repositoryRoot,
-    env: { ...env, ASP_DATA_DIR: dataDirectory },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill("SIGTERM");
-      reject(new Error(`asp run did not finish in time; stderr:\n${stderr.slice(-3000)}`));
-    }, 150_000);
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const runCli = (args: string[], dataDirectory: string) => runAsp(["run", ...args], { ASP_DATA_DIR: dataDirectory });
 
 function unittest(directory: string): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {

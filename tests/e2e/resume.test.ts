@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -6,8 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readStoredEvents } from "../../bus/events.ts";
 import type { AspEvent } from "../../schemas/event.ts";
 import type { TranscriptEntry } from "../../simulator/index.ts";
-import { loadExampleScenario, repositoryRoot, scenarioText, type ExampleScenario } from "./support/example-scenarios.ts";
+import { loadExampleScenario, scenarioText, type ExampleScenario } from "./support/example-scenarios.ts";
 import { eventsOfType, startPipelineHarness, type PipelineHarness } from "./support/pipeline-harness.ts";
+import { runAsp } from "./support/run-cli.ts";
 
 let harness: PipelineHarness;
 let example: ExampleScenario;
@@ -30,34 +30,12 @@ afterAll(async () => {
   await Promise.all(temporaryFolders.map((folder) => rm(folder, { recursive: true, force: true })));
 });
 
-interface Finished {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** The real `asp` process; `env` decides whether it joins a fleet (NATS_URL) or runs locally (ASP_DATA_DIR). */
-function asp(args: string[], env: Record<string, string>): Promise<Finished> {
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(NATS_|ASP_|ANTHROPIC_)/.test(name)));
-  const child = spawn(process.execPath, ["--import", "tsx", "cli/main.ts", ...args], { cwd: repositoryRoot, env: { ...inherited, ...env }, stdio: ["ignore", "pipe", "pipe"] });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill("SIGTERM");
-      reject(new Error(`asp ${args[0]} did not finish in time; stderr:\n${stderr.slice(-3000)}`));
-    }, 120_000);
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 /** A request is identified by who asked and for which file; a repeated call has the same key. */
 const callKey = (entry: TranscriptEntry) => `${entry.agent}|${entry.file ?? ""}`;
+
+const asp = (args: string[], env: Record<string, string>) => runAsp(args, env, 120_000);
 
 function callsPerAgent(events: AspEvent[]): Record<string, number> {
   const counts: Record<string, number> = {};
