@@ -1,9 +1,8 @@
-import { createHash } from "node:crypto";
 import type { JobContext } from "../../bus/define-agent.ts";
 import type { GeneratedFile } from "../../schemas/file-job.ts";
 import { manifestSchema, type Manifest, type ManifestEntry } from "../../schemas/manifest.ts";
 import type { AgentDeps } from "../shared/agent-deps.ts";
-import { fileArtifactName } from "../shared/artifact-store.ts";
+import { storeGeneratedFile } from "./stored-file.ts";
 
 /**
  * What a code round left behind for a resumed run (decision 1180): its manifest and every file a
@@ -27,27 +26,12 @@ export async function reusedManifest(context: JobContext<AgentDeps>, round: numb
   return parsed.success ? parsed.data : undefined;
 }
 
-export function lineCount(content: string): number {
-  return content === "" ? 0 : content.split("\n").length - (content.endsWith("\n") ? 1 : 0);
-}
-
 /**
  * A file the failed round had written, kept for this round with no model call. It is copied under
  * this round's name, so a second resume of this round finds it too.
  */
 export async function keepReusedFile(context: JobContext<AgentDeps>, entry: ManifestEntry, round: number, fromRound: number, content: string): Promise<{ file: GeneratedFile; content: string }> {
-  const artifact = fileArtifactName(context.runId, round, entry.path);
-  await context.deps.artifacts.put(artifact, content);
-  const file: GeneratedFile = {
-    path: entry.path,
-    type: entry.type,
-    bytes: Buffer.byteLength(content, "utf8"),
-    lines: lineCount(content),
-    sha256: createHash("sha256").update(content, "utf8").digest("hex"),
-    round,
-    writer: "reused",
-    artifact,
-  };
+  const file = await storeGeneratedFile(context, entry, round, content, "reused");
   await context.emit("file.reused", { path: entry.path, round, fromRound, sha256: file.sha256 });
   return { file, content };
 }

@@ -10,7 +10,8 @@ import { fileArtifactName } from "../shared/artifact-store.ts";
 import { fileResultCodec } from "../file-writer/agent.ts";
 import { editsRefusedPrefix } from "../file-writer/render-change.ts";
 import { planAllAtOnce, planWaves } from "./waves.ts";
-import { keepReusedFile, lineCount } from "./reused-work.ts";
+import { keepReusedFile } from "./reused-work.ts";
+import { sha256Of, storeGeneratedFile } from "./stored-file.ts";
 
 const fileJobCodec = jsonCodec(fileJobSchema);
 export const maximumFileAttempts = 3;
@@ -119,18 +120,7 @@ async function currentContentOf(entry: ManifestEntry, written: Map<string, Writt
 
 /** A file the manifest declares empty: stored as zero bytes, with no model call and no writer job. */
 async function writeEmpty(context: JobContext<AgentDeps>, entry: ManifestEntry, round: number): Promise<WrittenFile> {
-  const artifact = fileArtifactName(context.runId, round, entry.path);
-  await context.deps.artifacts.put(artifact, "");
-  const file: GeneratedFile = {
-    path: entry.path,
-    type: entry.type,
-    bytes: 0,
-    lines: 0,
-    sha256: createHash("sha256").update("", "utf8").digest("hex"),
-    round,
-    writer: "none",
-    artifact,
-  };
+  const file = await storeGeneratedFile(context, entry, round, "", "none");
   void context.emit("file.written", { ...file, attempt: 1, continuations: 0, empty: true });
   return { file, content: "" };
 }
@@ -175,22 +165,10 @@ async function writeOne(
         signal: context.signal,
       });
       const { content, metadata } = reply.output;
-      const digest = createHash("sha256").update(content, "utf8").digest("hex");
-      if (metadata.path !== entry.path || metadata.sha256 !== digest) {
+      if (metadata.path !== entry.path || metadata.sha256 !== sha256Of(content)) {
         throw new AspError(`the writer's reply for ${entry.path} does not match (path ${metadata.path}, checksum ${metadata.sha256.slice(0, 8)})`, { code: "file_mismatch", retryable: true });
       }
-      const artifact = fileArtifactName(context.runId, job.round, entry.path);
-      await context.deps.artifacts.put(artifact, content);
-      const file: GeneratedFile = {
-        path: entry.path,
-        type: entry.type,
-        bytes: Buffer.byteLength(content, "utf8"),
-        lines: lineCount(content),
-        sha256: digest,
-        round: job.round,
-        writer: metadata.writer,
-        artifact,
-      };
+      const file = await storeGeneratedFile(context, entry, job.round, content, metadata.writer);
       // Not awaited: the job runtime stores every event of the code job before its result.
       void context.emit("file.written", { ...file, attempt, continuations: Number(metadata.continuations) });
       return { file, content };

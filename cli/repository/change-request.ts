@@ -8,7 +8,8 @@ import type { RunState } from "../../schemas/run.ts";
 import { commitRunBranch, type CommittedBranch } from "./commit-run-branch.ts";
 import type { Git } from "./git.ts";
 import { headCommit, isTextFile, readCommitFiles, refuseDirtyWorkingTree, type RepositoryEntry } from "./read-repository.ts";
-import { buildRepositoryMap, lineCount, type RepositoryMapParsers } from "./repository-map.ts";
+import { lineCount } from "../../agents/shared/line-count.ts";
+import { buildRepositoryMap, type RepositoryMapParsers } from "./repository-map.ts";
 
 /** A repository checked and read before anything of the run exists, so a refusal writes nothing. */
 export interface PreparedRepository {

@@ -4,6 +4,7 @@ import type { RepositoryMap } from "../../schemas/repository.ts";
 import type { PythonParser, SymbolTable } from "./python-symbols.ts";
 import type { ScriptParser } from "./typescript-symbols.ts";
 import type { GoParser } from "./go-symbols.ts";
+import { lineCount } from "../../agents/shared/line-count.ts";
 
 const languages: Record<string, string> = {
   ".py": "python",
@@ -49,10 +50,6 @@ export interface RepositoryMapParsers {
   scripts: ScriptParser;
   /** Go needs the repository on disk (go doc reads packages); left out, Go files are listed without symbols. */
   go?: GoParser;
-}
-
-export function lineCount(content: string): number {
-  return content === "" ? 0 : content.split("\n").length - (content.endsWith("\n") ? 1 : 0);
 }
 
 /** The map planning and design read: sizes and languages, public symbols from each language's parser, the tests. */
