@@ -5,7 +5,7 @@ import { fileWriterAgent } from "../../agents/file-writer/agent.ts";
 import { ModelError } from "../../errors/index.ts";
 import type { FileJob } from "../../schemas/file-job.ts";
 import type { Manifest } from "../../schemas/manifest.ts";
-import { codeInput, entry, manifest, scenario, sourceRoundOne, testText } from "./support/code-fixture.ts";
+import { codeInput, entry, manifest, scenario, roundOneFiles } from "./support/code-fixture.ts";
 import { startHandlerHarness, type HandlerHarness } from "./support/handler-harness.ts";
 
 let harness: HandlerHarness | undefined;
@@ -14,7 +14,7 @@ afterEach(async () => {
   harness = undefined;
 });
 
-const files = { "greet/core.py": sourceRoundOne, "tests/test_core.py": testText, "requirements.txt": "pytest>=8,<9\n" };
+const files = roundOneFiles;
 
 async function runCode(raw: Record<string, unknown>) {
   const input = (codeAgent.input as ZodType<Parameters<typeof codeAgent.handle>[0]>).parse(raw);

@@ -4,7 +4,7 @@ import { codeAgent } from "../../agents/code/agent.ts";
 import { manifestProblems } from "../../agents/code/validate-manifest.ts";
 import { ValidationError } from "../../errors/index.ts";
 import type { Manifest } from "../../schemas/manifest.ts";
-import { codeInput, design, entry, manifest, plan, scenario, sourceRoundOne, testText } from "./support/code-fixture.ts";
+import { codeInput, design, entry, manifest, plan, scenario, roundOneFiles } from "./support/code-fixture.ts";
 import { requestText, startHandlerHarness, type HandlerHarness } from "./support/handler-harness.ts";
 
 let harness: HandlerHarness | undefined;
@@ -13,7 +13,7 @@ afterEach(async () => {
   harness = undefined;
 });
 
-const files = { "greet/core.py": sourceRoundOne, "tests/test_core.py": testText, "requirements.txt": "pytest>=8,<9\n" };
+const files = roundOneFiles;
 const broken: Manifest = {
   language: "python",
   files: [...manifest.files.filter((item) => item.path !== "greet/core.py"), entry("greet/core.py", { componentId: "greeting-core", dependsOn: ["greet/util.py"] })],

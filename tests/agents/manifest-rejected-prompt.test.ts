@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { ZodType } from "zod";
 import { codeAgent } from "../../agents/code/agent.ts";
 import type { Manifest } from "../../schemas/manifest.ts";
-import { codeInput, entry, manifest, scenario, sourceRoundOne, testText } from "./support/code-fixture.ts";
+import { codeInput, entry, manifest, scenario, roundOneFiles } from "./support/code-fixture.ts";
 import { promptsWithout, requestText, startHandlerHarness, type HandlerHarness } from "./support/handler-harness.ts";
 
 let harness: HandlerHarness | undefined;
@@ -11,7 +11,7 @@ afterEach(async () => {
   harness = undefined;
 });
 
-const files = { "greet/core.py": sourceRoundOne, "tests/test_core.py": testText, "requirements.txt": "pytest>=8,<9\n" };
+const files = roundOneFiles;
 const broken: Manifest = {
   language: "python",
   files: [...manifest.files.filter((item) => item.path !== "greet/core.py"), entry("greet/core.py", { componentId: "greeting-core" })],

@@ -51,6 +51,9 @@ export const sourceRoundOne = "def greet(name):\n    return 'Hello, ' + name + '
 export const sourceRoundTwo = "def greet(name):\n    if not name:\n        raise ValueError('name is empty')\n    return f'Hello, {name}!'\n";
 export const testText = "from greet.core import greet\n\ndef test_greets():\n    assert greet('Ada') == 'Hello, Ada!'\n\ndef test_empty_name():\n    import pytest\n    with pytest.raises(ValueError):\n        greet('')\n";
 
+/** Round 1's text of every written file of the manifest (greet/__init__.py is declared empty). */
+export const roundOneFiles = { "greet/core.py": sourceRoundOne, "tests/test_core.py": testText, "requirements.txt": "pytest>=8,<9\n" };
+
 /** The code agent's input for round 1. */
 export function codeInput(overrides: Record<string, unknown> = {}) {
   return { runId: "run-1", task, stage: "code", round: 1, reviewers: [], plan, design, ...overrides };
