@@ -48,6 +48,13 @@ export async function upCommand(argv: string[], io: CommandIo, env: Record<strin
     io.stderr.write(`asp up: ${(error as Error).message}\n`);
     return 2;
   }
+  // Listen before anything is printed: a Ctrl-C that comes right after "fleet up" (or during the
+  // start) must drain the fleet, not find Node's default handler and kill this process mid-way.
+  const signalled = new Promise<string>((resolve) => {
+    const on = (name: string) => () => resolve(name);
+    signals.once("SIGINT", on("SIGINT"));
+    signals.once("SIGTERM", on("SIGTERM"));
+  });
   try {
     const fleet = await startFleet({ agents: fleetAgents, writers: options.writers, env: environment.childEnv, logDirectory: path.resolve(bus.dataDir, "logs") });
     await recordFleet(bus.dataDir, { natsUrl: environment.natsUrl, namespace: bus.namespace, pid: process.pid });
@@ -59,11 +66,7 @@ export async function upCommand(argv: string[], io: CommandIo, env: Record<strin
         if (!stopping) notice(`warning: ${agent.name} (${agent.instance}) exited`);
       });
     }
-    const signal = await new Promise<string>((resolve) => {
-      const on = (name: string) => () => resolve(name);
-      signals.once("SIGINT", on("SIGINT"));
-      signals.once("SIGTERM", on("SIGTERM"));
-    });
+    const signal = await signalled;
     stopping = true;
     notice(`${signal}: draining the fleet`);
     // Each agent drains within its grace and is killed after it, so a fleet whose server is gone still stops.

@@ -19,10 +19,24 @@ describe("asp up on Ctrl-C", () => {
     await using server = await startIsolatedNatsServer();
     const { up, dataDirectory } = await startUp(server.url, "quietstop");
     const stopped = await up.kill("SIGINT");
-    expect(stopped.code).toBe(0);
+    // Exit code 0, not a death by SIGINT: the Ctrl-C came right after "fleet up", and it must be handled.
+    expect({ ...stopped, output: up.output() }).toMatchObject({ code: 0, signal: null });
     expect(up.output()).toContain("SIGINT: draining the fleet");
     // The exits were asked for: none of them is worth a warning.
     expect(up.output()).not.toMatch(/warning: .* exited/);
+    await rm(dataDirectory, { recursive: true, force: true });
+  }, 180_000);
+
+  it("regression: a Ctrl-C while the fleet was starting killed asp up outright and left its agents running", async () => {
+    await using server = await startIsolatedNatsServer();
+    const dataDirectory = await mkdtemp(path.join(tmpdir(), "asp-up-shutdown-"));
+    const env = { NATS_URL: server.url, ASP_NAMESPACE: "earlystop", ASP_DATA_DIR: dataDirectory, ASP_LOG_LEVEL: "warn", ANTHROPIC_API_KEY: "" };
+    const up = spawnTypeScript("cli/main.ts", { args: ["up", "--writers", "1", "--scenario", "examples/hello-python/scenario.yaml"], env });
+    // Printed just before the agents are started, which takes seconds.
+    await up.waitForLine(/using the local model server/, 120_000);
+    const stopped = await up.kill("SIGINT");
+    expect({ ...stopped, output: up.output() }).toMatchObject({ code: 0, signal: null });
+    expect(up.output()).toContain("SIGINT: draining the fleet");
     await rm(dataDirectory, { recursive: true, force: true });
   }, 180_000);
 
