@@ -16,8 +16,8 @@ import { planningAgent } from "./planning/agent.ts";
 import { postmortemAgent } from "./postmortem/agent.ts";
 import { builtInSpecialties, defineReviewer } from "./reviewer/agent.ts";
 import { buildAgentDeps } from "./shared/build-agent-deps.ts";
-import { buildSandboxDeps } from "./test/test-agent-config.ts";
-import { testAgent } from "./test/agent.ts";
+import { buildSandboxDeps } from "./tester/test-agent-config.ts";
+import { testAgent } from "./tester/agent.ts";
 
 /** The orchestrator also answers human gate decisions on the control subjects. */
 function buildOrchestratorDeps(context: BuildDepsContext): OrchestratorDeps {

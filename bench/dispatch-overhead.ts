@@ -20,7 +20,7 @@ import { createJobClient } from "../bus/job-client.ts";
 import { repositoryRoot } from "../cli/fleet.ts";
 import { fileJobSchema, type FileJob } from "../schemas/file-job.ts";
 import { manifestEntrySchema } from "../schemas/manifest.ts";
-import { startLoopbackPipeline } from "../cli/loopback-pipeline.ts";
+import { startLoopbackPipeline } from "../tests/support/loopback-pipeline.ts";
 import { isMain } from "./support/is-main.ts";
 import { saveResult } from "./support/results.ts";
 import { percentile, round } from "./support/statistics.ts";

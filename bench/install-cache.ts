@@ -6,8 +6,8 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { runProjectTests } from "../agents/test/run-project-tests.ts";
-import { buildSandboxDeps } from "../agents/test/test-agent-config.ts";
+import { runProjectTests } from "../agents/tester/run-project-tests.ts";
+import { buildSandboxDeps } from "../agents/tester/test-agent-config.ts";
 import { saveResult } from "./support/results.ts";
 
 const projects = {

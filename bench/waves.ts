@@ -14,7 +14,7 @@ import { planAllAtOnce, planWaves } from "../agents/code/waves.ts";
 import type { CodeWriteOrder } from "../agents/shared/agent-config.ts";
 import { jsonCodec } from "../bus/codec.ts";
 import { createJobClient } from "../bus/job-client.ts";
-import { startLoopbackPipeline } from "../cli/loopback-pipeline.ts";
+import { startLoopbackPipeline } from "../tests/support/loopback-pipeline.ts";
 import { designSchema } from "../schemas/design.ts";
 import { codeResultSchema } from "../schemas/file-job.ts";
 import { manifestSchema } from "../schemas/manifest.ts";

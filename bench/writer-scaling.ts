@@ -18,7 +18,7 @@ import { parseTask } from "../cli/load-task.ts";
 import { designSchema } from "../schemas/design.ts";
 import { codeResultSchema } from "../schemas/file-job.ts";
 import { planDraftSchema } from "../schemas/plan.ts";
-import { startLoopbackPipeline } from "../cli/loopback-pipeline.ts";
+import { startLoopbackPipeline } from "../tests/support/loopback-pipeline.ts";
 import { saveResult } from "./support/results.ts";
 import { fileDurationMs, skewedScenario, type LatencyModel } from "./support/skewed-scenario.ts";
 import { round, sum } from "./support/statistics.ts";

@@ -7,7 +7,7 @@ import { loadTask } from "../../cli/load-task.ts";
 import type { AspEvent } from "../../schemas/event.ts";
 import { runRequestSchema, runSummarySchema, type RunSummary } from "../../schemas/run.ts";
 import { loadScenarioFile, type LatencyModel } from "../../simulator/index.ts";
-import { startLoopbackPipeline } from "../../cli/loopback-pipeline.ts";
+import { startLoopbackPipeline } from "../../tests/support/loopback-pipeline.ts";
 import { sampleMemory } from "./process-memory.ts";
 
 export interface PipelineRun {

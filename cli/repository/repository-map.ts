@@ -1,5 +1,5 @@
 import path from "node:path";
-import { applicableRunners } from "../../agents/test/runners/index.ts";
+import { applicableRunners } from "../../agents/tester/runners/index.ts";
 import type { RepositoryMap } from "../../schemas/repository.ts";
 import type { PythonParser, SymbolTable } from "./python-symbols.ts";
 import type { ScriptParser } from "./typescript-symbols.ts";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { execFileSync } from "node:child_process";
-import { runProjectTests } from "../../agents/test/run-project-tests.ts";
+import { runProjectTests } from "../../agents/tester/run-project-tests.ts";
 import { testRunDeps } from "./support/test-run-deps.ts";
 
 const deps = testRunDeps({ timeoutMs: 20_000 });

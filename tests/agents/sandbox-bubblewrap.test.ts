@@ -2,7 +2,7 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { runProjectTests } from "../../agents/test/run-project-tests.ts";
+import { runProjectTests } from "../../agents/tester/run-project-tests.ts";
 import { testRunDeps } from "./support/test-run-deps.ts";
 
 const deps = testRunDeps({ timeoutMs: 30_000 });

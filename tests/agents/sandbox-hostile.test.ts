@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { runProjectTests } from "../../agents/test/run-project-tests.ts";
+import { runProjectTests } from "../../agents/tester/run-project-tests.ts";
 import { testRunDeps } from "./support/test-run-deps.ts";
 
 const base = testRunDeps({ timeoutMs: 15_000 });

@@ -3,9 +3,9 @@ import { chmod, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import type { ProjectFile } from "../../agents/test/runners/types.ts";
-import { defaultSandboxLimits, probeSandboxCapabilities, runInSandbox, type SandboxResult } from "../../agents/test/sandbox.ts";
-import { checkSyntax, type SandboxRunner } from "../../agents/test/syntax-check.ts";
+import type { ProjectFile } from "../../agents/tester/runners/types.ts";
+import { defaultSandboxLimits, probeSandboxCapabilities, runInSandbox, type SandboxResult } from "../../agents/tester/sandbox.ts";
+import { checkSyntax, type SandboxRunner } from "../../agents/tester/syntax-check.ts";
 
 const python = execFileSync("python3", ["-c", "import sys; print(sys.executable)"], { encoding: "utf8" }).trim();
 const capabilities = probeSandboxCapabilities();

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import { runProjectTests, type ProjectFile, type TestRunDeps } from "../../agents/test/run-project-tests.ts";
+import { runProjectTests, type ProjectFile, type TestRunDeps } from "../../agents/tester/run-project-tests.ts";
 import { testRunDeps } from "./support/test-run-deps.ts";
 
 // The first Maven run fills a cold cache from Maven Central, and every build here compiles for real.

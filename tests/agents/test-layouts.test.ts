@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import { runProjectTests } from "../../agents/test/run-project-tests.ts";
+import { runProjectTests } from "../../agents/tester/run-project-tests.ts";
 import { testRunDeps } from "./support/test-run-deps.ts";
 
 // Installs reach PyPI and the npm registry the first time (later runs hit the shared cache).

@@ -4,7 +4,7 @@ import { buildPlan } from "../../agents/planning/complexity.ts";
 import { checkDesign } from "../../agents/design-review/automated-checks.ts";
 import { validateManifest } from "../../agents/code/validate-manifest.ts";
 import { findUnresolvedImports } from "../../agents/code/check-imports.ts";
-import { applicableRunners } from "../../agents/test/runners/index.ts";
+import { applicableRunners } from "../../agents/tester/runners/index.ts";
 import { stripWrappingFence } from "../../llm/fence.ts";
 import { expectedAgentKeys, loadExample, type LoadedExample } from "./support/load-example.ts";
 import { designProblems, fileProblems, manifestProblems, planProblems, reviewProblems } from "./support/structure-checks.ts";

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { generateMessagesDoc, messagesDocPath } from "../../cli/generate-docs.ts";
+import { generateMessagesDoc, messagesDocPath } from "../../docs/generate-messages.ts";
 import { reviewerJobSchema } from "../../schemas/reviewer-job.ts";
 
 describe("docs/messages.md", () => {

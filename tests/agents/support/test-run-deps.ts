@@ -1,8 +1,8 @@
 import os from "node:os";
 import path from "node:path";
-import type { TestRunDeps } from "../../../agents/test/run-project-tests.ts";
-import { defaultSandboxLimits } from "../../../agents/test/sandbox.ts";
-import { buildSandboxDeps } from "../../../agents/test/test-agent-config.ts";
+import type { TestRunDeps } from "../../../agents/tester/run-project-tests.ts";
+import { defaultSandboxLimits } from "../../../agents/tester/sandbox.ts";
+import { buildSandboxDeps } from "../../../agents/tester/test-agent-config.ts";
 
 /** One download cache for every test file of a run: the second project that needs pytest downloads nothing. */
 export const sharedTestCache = path.join(os.tmpdir(), "asp-test-install-cache");

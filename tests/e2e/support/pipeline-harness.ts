@@ -5,7 +5,7 @@ import { jsonCodec } from "../../../bus/codec.ts";
 import { createJobClient } from "../../../bus/job-client.ts";
 import type { Subjects } from "../../../bus/subjects.ts";
 import type { Fleet } from "../../../cli/fleet.ts";
-import { startLoopbackPipeline, type RunOutcome } from "../../../cli/loopback-pipeline.ts";
+import { startLoopbackPipeline, type RunOutcome } from "../../support/loopback-pipeline.ts";
 import type { AspEvent } from "../../../schemas/event.ts";
 import type { Task } from "../../../schemas/task.ts";
 import type { ModelSimulator, ScenarioInput } from "../../../simulator/index.ts";
@@ -42,7 +42,7 @@ let runCounter = 0;
 const stageOutputCodec = jsonCodec(z.record(z.string(), z.unknown()));
 
 /**
- * The whole pipeline for one test file (cli/loopback-pipeline.ts: its own nats-server on a random
+ * The whole pipeline for one test file (tests/support/loopback-pipeline.ts: its own nats-server on a random
  * port, the model simulator in-process, the fleet as real OS processes), plus running a task on it.
  */
 export async function startPipelineHarness(options: PipelineHarnessOptions): Promise<PipelineHarness> {

@@ -4,7 +4,7 @@ import { safeParseEvent } from "../../../bus/events.ts";
 import type { LocalNatsServer } from "../../../bus/local-server.ts";
 import type { Subjects } from "../../../bus/subjects.ts";
 import type { Fleet, FleetProcess } from "../../../cli/fleet.ts";
-import { startLoopbackPipeline, type RunOutcome } from "../../../cli/loopback-pipeline.ts";
+import { startLoopbackPipeline, type RunOutcome } from "../../support/loopback-pipeline.ts";
 import type { AspEvent } from "../../../schemas/event.ts";
 import type { Task } from "../../../schemas/task.ts";
 import type { ModelSimulator } from "../../../simulator/index.ts";
@@ -50,7 +50,7 @@ export interface ReliabilityHarness extends AsyncDisposable {
 }
 
 /**
- * The loopback pipeline (cli/loopback-pipeline.ts), with what crash tests need on top: adding and
+ * The loopback pipeline (tests/support/loopback-pipeline.ts), with what crash tests need on top: adding and
  * SIGKILLing agent processes, killing and restarting nats-server on the same port and store, watching
  * a run's live events, and the state of the work queue. A short ack wait moves a crashed worker's job
  * on in seconds.

@@ -3,19 +3,19 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { connect, type NatsConnection } from "nats";
 import { pino } from "pino";
-import { readStoredEvents } from "../bus/events.ts";
-import { startLocalNatsServer, type LocalNatsServer } from "../bus/local-server.ts";
-import { ensureResources } from "../bus/resources.ts";
-import { createSubjects, type Subjects } from "../bus/subjects.ts";
-import { createRunStore } from "../agents/orchestrator/run-store.ts";
-import { createArtifactStore } from "../agents/shared/artifact-store.ts";
-import { jsonCodec } from "../bus/codec.ts";
-import { createJobClient } from "../bus/job-client.ts";
-import type { AspEvent } from "../schemas/event.ts";
-import { runRequestSchema, runSummarySchema, type RunState, type RunSummary } from "../schemas/run.ts";
-import type { Task } from "../schemas/task.ts";
-import { startModelSimulator, type ModelSimulator, type ScenarioInput } from "../simulator/index.ts";
-import { spawnAgentProcess, startFleet, type Fleet, type FleetProcess } from "./fleet.ts";
+import { readStoredEvents } from "../../bus/events.ts";
+import { startLocalNatsServer, type LocalNatsServer } from "../../bus/local-server.ts";
+import { ensureResources } from "../../bus/resources.ts";
+import { createSubjects, type Subjects } from "../../bus/subjects.ts";
+import { createRunStore } from "../../agents/orchestrator/run-store.ts";
+import { createArtifactStore } from "../../agents/shared/artifact-store.ts";
+import { jsonCodec } from "../../bus/codec.ts";
+import { createJobClient } from "../../bus/job-client.ts";
+import type { AspEvent } from "../../schemas/event.ts";
+import { runRequestSchema, runSummarySchema, type RunState, type RunSummary } from "../../schemas/run.ts";
+import type { Task } from "../../schemas/task.ts";
+import { startModelSimulator, type ModelSimulator, type ScenarioInput } from "../../simulator/index.ts";
+import { spawnAgentProcess, startFleet, type Fleet, type FleetProcess } from "../../cli/fleet.ts";
 
 export interface LoopbackPipelineOptions {
   /** Names the temporary folder, the namespace and the NATS connection. */
