@@ -4,6 +4,8 @@ import { AspError } from "../errors/index.ts";
 import { eventTypes } from "../schemas/event.ts";
 import type { EventPublisher } from "./events.ts";
 import { headersToRecord, readJobMetadata } from "./headers.ts";
+import type { JobAddress } from "./job-address.ts";
+import { jobEvent } from "./job-events.ts";
 import { errorResultMessage, findStoredResult, publishResult } from "./job-results.ts";
 import type { Subjects } from "./subjects.ts";
 
@@ -54,21 +56,14 @@ export function listenForDeadLetters(options: {
       await options.jsm.streams.deleteMessage(subjects.jobsStream, advisory.stream_seq, false).catch(() => undefined);
       return;
     }
-    const address = { runId: metadata.runId, agent, jobId: metadata.jobId };
+    const address: JobAddress = { runId: metadata.runId, agent, jobId: metadata.jobId };
     if (!(await findStoredResult(options.jsm, subjects, address))) {
       const reason = `job ${metadata.jobId} of agent ${agent} was delivered ${advisory.deliveries} times without completing (its workers stopped or timed out)`;
       const error = new AspError(reason, { code: "max_deliveries_exceeded", retryable: false, details: { deliveries: advisory.deliveries } });
       // The event first: whoever the error result wakes finds the dead letter already recorded.
-      await options.events.publish({
-        runId: metadata.runId,
-        agent,
-        type: eventTypes.jobDeadLetter,
-        jobId: metadata.jobId,
-        taskId: metadata.taskId,
-        traceId: metadata.traceId,
-        attempt: advisory.deliveries,
-        data: { stage: "delivery", reason, attempts: advisory.deliveries },
-      });
+      await options.events.publish(
+        jobEvent({ ...metadata, agent, attempt: advisory.deliveries }, eventTypes.jobDeadLetter, { stage: "delivery", reason, attempts: advisory.deliveries }),
+      );
       await publishResult(options.js, subjects, address, errorResultMessage(error));
       logger.error({ runId: metadata.runId, jobId: metadata.jobId, deliveries: advisory.deliveries }, "job dead-lettered after max deliveries");
     }

@@ -1,5 +1,7 @@
 import { headers as createHeaders, type MsgHdrs } from "nats";
 import { ValidationError } from "../errors/index.ts";
+import type { JobAddress } from "./job-address.ts";
+import { jobIdPattern } from "./job-ids.ts";
 
 /** Header names the runtime reads and writes. Ids travel in headers so a body never needs parsing to route it. */
 export const headerNames = {
@@ -18,12 +20,10 @@ export const headerNames = {
   messageId: "Nats-Msg-Id",
 } as const;
 
-export interface JobMetadata {
-  runId: string;
+/** A job's address with what travels alongside it in the headers. */
+export interface JobMetadata extends JobAddress {
   taskId?: string;
   traceId: string;
-  jobId: string;
-  agent: string;
   attempt: number;
 }
 
@@ -59,8 +59,6 @@ export function jobMetadataToHeaders(metadata: JobMetadata): Record<string, stri
   return record;
 }
 
-const idPattern = /^[A-Za-z0-9_-]{1,200}$/;
-
 /** Run id under which jobs that carry no usable ids are reported (a valid token no real run uses). */
 export const unaddressableRunId = "_unaddressable";
 
@@ -73,7 +71,7 @@ export function readJobMetadata(headers: Record<string, string>, fallback: Parti
   if (missing.length > 0) throw new ValidationError(`job message is missing header(s) ${missing.join(", ")}`);
   // The ids become subject tokens (results, events); a dot or wildcard there would break routing.
   for (const [name, value] of [[headerNames.runId, runId], [headerNames.jobId, jobId], [headerNames.agent, agent]] as const) {
-    if (!idPattern.test(value!)) throw new ValidationError(`job message header ${name} is not a valid id (letters, digits, '-' and '_', at most 200)`);
+    if (!jobIdPattern.test(value!)) throw new ValidationError(`job message header ${name} is not a valid id (letters, digits, '-' and '_', at most 200)`);
   }
   const attemptText = headerValue(headers, headerNames.attempt);
   const attempt = attemptText && /^\d+$/.test(attemptText) ? Number(attemptText) : (fallback.attempt ?? 1);

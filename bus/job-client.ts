@@ -12,14 +12,12 @@ import { decodeResult, findStoredResult, type StoredResult } from "./job-results
 import { createPayloadStore } from "./large-payload.ts";
 import type { Subjects } from "./subjects.ts";
 
-export interface JobAddress {
+/** The job's run and, optionally, its id (made up when absent); the agent is the call's first argument. */
+export interface SubmitOptions<I> {
   runId: string;
   jobId?: string;
   taskId?: string;
   traceId?: string;
-}
-
-export interface SubmitOptions<I> extends JobAddress {
   inputCodec: Codec<I>;
   headers?: Record<string, string>;
 }

@@ -5,6 +5,7 @@ import type { Codec, EncodedPayload } from "./codec.ts";
 import type { AgentDefinition, JobContext } from "./define-agent.ts";
 import type { EventPublisher } from "./events.ts";
 import type { JobMetadata } from "./headers.ts";
+import { jobEvent } from "./job-events.ts";
 import type { PayloadStore } from "./large-payload.ts";
 
 export interface ExecutionEnvironment<I, O, D> {
@@ -62,18 +63,7 @@ export async function executeJob<I, O, D>(
     signal: request.signal,
     working: request.working,
     emit: (type, data) => {
-      const published = environment.events
-        .publish({
-          runId: metadata.runId,
-          agent: metadata.agent,
-          type,
-          jobId: metadata.jobId,
-          taskId: metadata.taskId,
-          traceId: metadata.traceId,
-          attempt: metadata.attempt,
-          data: data ?? {},
-        })
-        .then(() => undefined);
+      const published = environment.events.publish(jobEvent(metadata, type, data)).then(() => undefined);
       // A handler may leave it unawaited: it is awaited below, before the result, and must never
       // become an unhandled rejection in between. A handler that awaits it still sees the failure.
       published.catch(() => undefined);

@@ -5,8 +5,11 @@ import { headerNames, headersToRecord, readJobMetadata, unaddressableRunId, type
 import { jobCancelledEvent } from "./job-cancellation.ts";
 import { executeJob, type ExecutionEnvironment } from "./job-execution.ts";
 import { errorResultMessage, findStoredResult, publishResult } from "./job-results.ts";
+import type { JobAddress } from "./job-address.ts";
+import { jobEvent } from "./job-events.ts";
 import type { JobStats } from "./job-stats.ts";
 import type { Subjects } from "./subjects.ts";
+import { jobIds } from "./job-ids.ts";
 
 export interface ProcessorSettings {
   js: JetStreamClient;
@@ -30,7 +33,7 @@ export interface InFlightJob {
   /** Set when its caller cancelled it: it is dropped, with no result. */
   cancelled?: boolean;
   /** Known once its headers are read; a cancellation finds the job by it. */
-  address?: { runId: string; jobId: string };
+  address?: JobAddress;
 }
 
 /**
@@ -48,7 +51,9 @@ export async function processJobMessage<I, O, D>(
   const agent = environment.definition.name;
   let metadata: JobMetadata;
   try {
-    metadata = { ...readJobMetadata(headers, { agent }), attempt };
+    // Pulled from this agent's consumer, so it is this agent's job whatever its header says: events and
+    // results go under this agent's subjects, the only ones its permissions allow.
+    metadata = { ...readJobMetadata(headers, { agent }), agent, attempt };
   } catch (error) {
     // Without a run and job id there is nowhere to answer; terminate rather than redeliver forever,
     // and report it under a reserved run id so the rejection is visible rather than silent.
@@ -58,11 +63,11 @@ export async function processJobMessage<I, O, D>(
     return;
   }
   const logger = environment.logger.child({ runId: metadata.runId, jobId: metadata.jobId, attempt });
-  const address = { runId: metadata.runId, agent, jobId: metadata.jobId };
-  job.address = { runId: metadata.runId, jobId: metadata.jobId };
+  const address: JobAddress = { runId: metadata.runId, agent, jobId: metadata.jobId };
+  job.address = address;
   const emit = (type: string, data: Record<string, unknown>) =>
     environment.events
-      .publish({ runId: metadata.runId, agent, type, jobId: metadata.jobId, taskId: metadata.taskId, traceId: metadata.traceId, attempt, data })
+      .publish(jobEvent(metadata, type, data))
       .catch((error: unknown) => logger.warn({ err: error, type }, "could not publish event"));
 
   if (settings.wasCancelled?.(metadata.runId, metadata.jobId)) {
@@ -169,12 +174,12 @@ async function reportUnaddressable<I, O, D>(
   error: unknown,
 ): Promise<void> {
   const agent = environment.definition.name;
-  const jobId = `seq-${sequence}`;
+  const jobId = jobIds.unaddressable(sequence);
   const reason = serializeError(error);
   await publishResult(settings.js, settings.subjects, { runId: unaddressableRunId, agent, jobId }, errorResultMessage(error)).catch(
     (failure: unknown) => environment.logger.error({ err: failure }, "could not publish the error result"),
   );
   await environment.events
-    .publish({ runId: unaddressableRunId, agent, type: eventTypes.jobDeadLetter, jobId, attempt, data: { stage: "headers", reason: reason.message, error: reason, sequence } })
+    .publish(jobEvent({ runId: unaddressableRunId, agent, jobId, attempt }, eventTypes.jobDeadLetter, { stage: "headers", reason: reason.message, error: reason, sequence }))
     .catch((failure: unknown) => environment.logger.warn({ err: failure }, "could not publish event"));
 }

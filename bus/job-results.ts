@@ -3,6 +3,7 @@ import { retryTransient } from "./transient-retry.ts";
 import { publishRetries } from "./publish-retries.ts";
 import { isValidationClass, rebuildError, serializeError, type AspError, type SerializedError } from "../errors/index.ts";
 import type { Codec } from "./codec.ts";
+import type { JobAddress } from "./job-address.ts";
 import { headerNames, headerValue, headersToRecord, recordToHeaders } from "./headers.ts";
 import type { PayloadStore } from "./large-payload.ts";
 import { isNotFound } from "./resources.ts";
@@ -10,12 +11,6 @@ import type { Subjects } from "./subjects.ts";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
-
-export interface ResultAddress {
-  runId: string;
-  agent: string;
-  jobId: string;
-}
 
 export interface StoredResult {
   data: Uint8Array;
@@ -51,7 +46,7 @@ export function errorResultMessage(error: unknown): StoredResult {
 export async function publishResult(
   js: JetStreamClient,
   subjects: Subjects,
-  address: ResultAddress,
+  address: JobAddress,
   result: StoredResult,
 ): Promise<{ duplicate: boolean }> {
   const headers = recordToHeaders({
@@ -71,7 +66,7 @@ export async function publishResult(
 export async function findStoredResult(
   jsm: JetStreamManager,
   subjects: Subjects,
-  address: ResultAddress,
+  address: JobAddress,
 ): Promise<StoredResult | undefined> {
   try {
     const message = await retryTransient(() =>

@@ -12,6 +12,7 @@ import type { ExecutionEnvironment } from "./job-execution.ts";
 import { processJobMessage, type InFlightJob } from "./job-processor.ts";
 import { JobStats, type JobStatsSnapshot } from "./job-stats.ts";
 import { createPayloadStore } from "./large-payload.ts";
+import { retryBudget } from "./retry-budget.ts";
 import type { Subjects } from "./subjects.ts";
 
 export interface RunAgentDependencies<D> {
@@ -49,7 +50,7 @@ export async function runAgent<I, O, D>(
   const instanceId = dependencies.instanceId ?? `${agent}-${nuid.next().slice(-8)}`;
   const logger = dependencies.logger.child({ agent, instance: instanceId });
   const ackWaitMs = dependencies.ackWaitMs ?? definition.ackWaitMs ?? 10_000;
-  const maxDeliver = dependencies.maxDeliver ?? definition.maxDeliver ?? 5;
+  const maxDeliver = dependencies.maxDeliver ?? definition.maxDeliver ?? retryBudget.deliveriesPerJob;
   const backoffMs = dependencies.backoffMs ?? definition.backoffMs ?? [1000, 5000, 15_000];
   const concurrency = Math.max(1, dependencies.concurrency ?? definition.concurrency ?? 1);
   // The client refuses pulls shorter than one second.

@@ -19,6 +19,7 @@ import { startFleet, type Fleet } from "./fleet.ts";
 import { startEnvironment, type Environment } from "./local-environment.ts";
 import { cliLogger, parseRunOptions } from "./run-command.ts";
 import { submitRun } from "./submit-run.ts";
+import { jobIds } from "../bus/job-ids.ts";
 
 export const resumeUsage = `usage: asp resume RUN_ID [--from STAGE] [--rounds N] [--budget USD] [--json] [--out DIR] [--scenario FILE] [--writers N]
   Continues a run that ended (at its budget, at a gate out of rounds, at a failed stage) as a new attempt of
@@ -128,7 +129,7 @@ export async function resumeCommand(argv: string[], io: CommandIo, env: Record<s
       request,
       io,
       json: parsed.values.json,
-      jobId: `${resume.runId}-run-a${attempt}`,
+      jobId: jobIds.run(resume.runId, attempt),
       ...(parsed.values.out ? { out: parsed.values.out } : {}),
     });
     return submitted.exitCode;

@@ -12,6 +12,7 @@ import { runRequestSchema, runSummarySchema, type RunRequest, type RunSummary } 
 import type { CommandIo } from "./command-io.ts";
 import { formatEvent } from "./format-event.ts";
 import { writeRunOutput } from "./write-run-output.ts";
+import { jobIds } from "../bus/job-ids.ts";
 
 export interface SubmittedRun {
   summary: RunSummary;
@@ -52,7 +53,7 @@ export async function submitRun(options: {
   try {
     const reply = await createJobClient({ connection, subjects, logger: options.logger }).request("orchestrator", request, {
       runId: request.runId,
-      jobId: options.jobId ?? `${request.runId}-run`,
+      jobId: options.jobId ?? jobIds.run(request.runId),
       inputCodec: jsonCodec(runRequestSchema),
       outputCodec: jsonCodec(runSummarySchema),
       timeoutMs: 6 * 60 * 60 * 1000,

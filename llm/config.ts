@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ConfigError } from "../errors/asp-error.ts";
 import { capabilitiesOf, effortLevels, type EffortLevel } from "./model-capabilities.ts";
+import { retryBudget } from "../bus/retry-budget.ts";
 
 /**
  * The docs' current Sonnet (Sonnet 4.6 is legacy; docs/decisions/1060-default-model-claude-sonnet-5-5.md).
@@ -56,7 +57,7 @@ const variables = {
   model: { name: "ASP_MODEL", schema: z.string().trim().min(1), fallback: defaultModel },
   streaming: { name: "ASP_LLM_STREAMING", schema: booleanText, fallback: true },
   promptCaching: { name: "ASP_LLM_PROMPT_CACHING", schema: booleanText, fallback: true },
-  maxAttempts: { name: "ASP_LLM_MAX_ATTEMPTS", schema: positiveInteger.max(20), fallback: 4 },
+  maxAttempts: { name: "ASP_LLM_MAX_ATTEMPTS", schema: positiveInteger.max(20), fallback: retryBudget.modelAttemptsPerCall },
   timeoutMs: { name: "ASP_LLM_TIMEOUT_MS", schema: positiveInteger, fallback: 120_000 },
   structuredMaxTokens: { name: "ASP_LLM_MAX_TOKENS_STRUCTURED", schema: positiveInteger, fallback: 8_192 },
   textMaxTokens: { name: "ASP_LLM_MAX_TOKENS_TEXT", schema: positiveInteger, fallback: 16_384 },

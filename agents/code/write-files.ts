@@ -1,5 +1,6 @@
-import { createHash } from "node:crypto";
 import { jsonCodec } from "../../bus/codec.ts";
+import { jobIds } from "../../bus/job-ids.ts";
+import { retryBudget } from "../../bus/retry-budget.ts";
 import type { JobContext } from "../../bus/define-agent.ts";
 import { AspError, isBudgetExceeded } from "../../errors/index.ts";
 import type { DesignPackage } from "../../schemas/design.ts";
@@ -14,7 +15,8 @@ import { keepReusedFile } from "./reused-work.ts";
 import { sha256Of, storeGeneratedFile } from "./stored-file.ts";
 
 const fileJobCodec = jsonCodec(fileJobSchema);
-export const maximumFileAttempts = 3;
+/** Layer 3 of the retry budget (bus/retry-budget.ts). */
+export const maximumFileAttempts = retryBudget.attemptsPerFile;
 /**
  * How long a file job may wait for a free writer. Its own timeout starts only when a writer takes it
  * (decision 1083); the queue is bounded apart, and the code stage's timeout bounds both.
@@ -48,10 +50,6 @@ export interface WriteRound {
   writtenEmpty(entry: ManifestEntry): boolean;
   /** A resumed round: the round whose finished files are kept with no model call (decision 1180). */
   reuseRound?: number;
-}
-
-function pathToken(filePath: string): string {
-  return createHash("sha256").update(filePath).digest("hex").slice(0, 16);
 }
 
 
@@ -156,7 +154,7 @@ async function writeOne(
         runId: context.runId,
         taskId: context.taskId,
         traceId: context.traceId,
-        jobId: `${context.jobId}-f${pathToken(entry.path)}-a${attempt}`,
+        jobId: jobIds.file(context.jobId, entry.path, attempt),
         inputCodec: fileJobCodec,
         outputCodec: fileResultCodec,
         timeoutMs: job.timeoutMs,

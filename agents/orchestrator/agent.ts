@@ -13,6 +13,8 @@ import { feedbackFromGate } from "./feedback.ts";
 import { applyDecision, needsApproval, startWaiting } from "./human-gate.ts";
 import type { RunStore } from "./run-store.ts";
 import { completeStage, failStage, initialRunState, nextStep, startStage } from "./state-machine.ts";
+import { jobIds } from "../../bus/job-ids.ts";
+import { retryBudget } from "../../bus/retry-budget.ts";
 
 export type OrchestratorDeps = AgentDeps & {
   runs: RunStore;
@@ -21,7 +23,7 @@ export type OrchestratorDeps = AgentDeps & {
 };
 
 /** Deliveries of one run job: a run interrupted by the bus this many times ends with the stage failed. */
-const orchestratorMaxDeliver = 20;
+const orchestratorMaxDeliver = retryBudget.orchestratorDeliveriesPerRun;
 
 const stageInputCodec = jsonCodec(stageInputSchema);
 const stageOutputCodec = jsonCodec(z.record(z.string(), z.unknown()));
@@ -141,7 +143,7 @@ export const orchestratorAgent = defineAgent<RunRequest, RunSummary, Orchestrato
             runId: state.runId,
             taskId: context.taskId,
             traceId: context.traceId,
-            jobId: `${state.runId}-${stage.id}-r${round}`,
+            jobId: jobIds.stage(state.runId, stage.id, round),
             inputCodec: stageInputCodec,
             outputCodec: stageOutputCodec,
             timeoutMs: stage.timeoutMs,

@@ -5,6 +5,7 @@ import { reviewerReplySchema, type Finding } from "../../schemas/review.ts";
 import { AspError, isBudgetExceeded } from "../../errors/index.ts";
 import type { ReviewerTimeouts } from "./agent-config.ts";
 import type { AgentDeps } from "./agent-deps.ts";
+import { jobIds } from "../../bus/job-ids.ts";
 
 export interface ReviewerOutcome {
   reviewer: string;
@@ -41,8 +42,7 @@ export async function fanOutReviewers(
             runId: context.runId,
             taskId: context.taskId,
             traceId: context.traceId,
-            // A redelivered gate asks again under a new id: the old one holds the failed reviewer's stored error.
-            jobId: context.attempt > 1 ? `${context.jobId}-${reviewer}-a${context.attempt}` : `${context.jobId}-${reviewer}`,
+            jobId: jobIds.reviewer(context.jobId, reviewer, context.attempt),
             inputCodec: reviewerJobCodec,
             outputCodec: reviewerReplyCodec,
             queueTimeoutMs: timeouts.queueMs,
