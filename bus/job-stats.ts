@@ -3,6 +3,8 @@ export interface JobStatsSnapshot {
   jobsProcessed: number;
   jobsFailed: number;
   averageProcessingMs: number;
+  /** Handler time of every finished job, the total behind the average. */
+  totalProcessingMs: number;
   inFlight: number;
   directRequests: number;
 }
@@ -41,6 +43,7 @@ export class JobStats {
       jobsProcessed: this.processed,
       jobsFailed: this.failed,
       averageProcessingMs: this.timed === 0 ? 0 : Math.round((this.totalMs / this.timed) * 100) / 100,
+      totalProcessingMs: Math.round(this.totalMs * 100) / 100,
       inFlight: this.running,
       directRequests: this.direct,
     };

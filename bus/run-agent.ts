@@ -13,6 +13,7 @@ import { processJobMessage, type InFlightJob } from "./job-processor.ts";
 import { JobStats, type JobStatsSnapshot } from "./job-stats.ts";
 import { createPayloadStore } from "./large-payload.ts";
 import { retryBudget } from "./retry-budget.ts";
+import { showJobsInEndpointStats } from "./service-job-stats.ts";
 import type { Subjects } from "./subjects.ts";
 
 export interface RunAgentDependencies<D> {
@@ -40,6 +41,8 @@ export interface RunningAgent {
 }
 
 const nanosecondsPerMillisecond = 1_000_000;
+/** The service endpoint that stands for the work queue in `$SRV.INFO` and `$SRV.STATS`. */
+const jobsEndpointName = "jobs";
 
 export async function runAgent<I, O, D>(
   definition: AgentDefinition<I, O, D>,
@@ -95,7 +98,20 @@ export async function runAgent<I, O, D>(
     version: definition.version,
     description: definition.description ?? agent,
     metadata: { namespace: subjects.namespace, instance: instanceId },
-    statsHandler: async () => stats.snapshot(),
+    statsHandler: async (endpoint) => {
+      const snapshot = stats.snapshot();
+      if (endpoint.subject === subjects.jobStats(agent)) showJobsInEndpointStats(endpoint, snapshot);
+      return snapshot;
+    },
+  });
+  // The work the job stream brings, visible to generic NATS tooling; a request here gets this replica's counters.
+  service.addEndpoint(jobsEndpointName, {
+    subject: subjects.jobStats(agent),
+    metadata: { source: subjects.job(agent) },
+    handler: (error, message) => {
+      if (error) return logger.warn({ err: error }, "jobs endpoint error");
+      message.respond(new TextEncoder().encode(JSON.stringify(stats.snapshot())));
+    },
   });
   const direct = createDirectHandler(environment, stats, lifetime.signal);
   service.addEndpoint("direct", {

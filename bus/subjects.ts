@@ -4,7 +4,8 @@
  *   <ns>.jobs.<agent>                          JetStream work queue, one durable pull consumer per agent
  *   <ns>.results.<runId>.<agent>.<jobId>       JetStream: the durable result of one job (also its reply)
  *   <ns>.events.<runId>.<agent>.<event...>     JetStream: every lifecycle event of every run
- *   <ns>.direct.<agent>                        core NATS service endpoint: request/reply without the queue
+ *   <ns>.direct.<agent>                        core NATS service endpoint: request/reply without the queue (`asp call`)
+ *   <ns>.job-stats.<agent>                     core NATS service endpoint "jobs": one replica's work-queue counters
  *   <ns>.control.<runId>.<command>             core NATS: human gate decisions and run commands
  *   <ns>.job-taken.<runId>.<agent>.<jobId>     core NATS: a worker took the job (the caller's work timeout starts)
  *   <ns>.job-cancel.<runId>.<agent>.<jobId>    core NATS: the caller gave the job up (the worker aborts it)
@@ -31,6 +32,8 @@ export interface Subjects {
   runEventsOfType(runId: string, event: string): string;
   allEvents(): string;
   direct(agent: string): string;
+  /** The "jobs" service endpoint: its $SRV.STATS are the jobs this replica did from the work queue. */
+  jobStats(agent: string): string;
   control(runId: string, command: string): string;
   jobTaken(runId: string, agent: string, jobId: string): string;
   jobCancel(runId: string, agent: string, jobId: string): string;
@@ -78,6 +81,7 @@ export function createSubjects(namespace = "asp"): Subjects {
     runEventsOfType: (runId: string, event: string) => `${namespace}.events.${assertToken(runId, "run id")}.*.${assertEventName(event)}`,
     allEvents: () => `${namespace}.events.>`,
     direct: (agent: string) => `${namespace}.direct.${assertToken(agent, "agent")}`,
+    jobStats: (agent: string) => `${namespace}.job-stats.${assertToken(agent, "agent")}`,
     control: (runId: string, command: string) =>
       `${namespace}.control.${assertToken(runId, "run id")}.${assertToken(command, "command")}`,
     jobTaken: (runId: string, agent: string, jobId: string) =>

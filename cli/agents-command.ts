@@ -54,8 +54,11 @@ export async function listAgentInstances(connection: NatsConnection, subjects: S
     if (!row) continue;
     row.started = stats.started;
     for (const endpoint of stats.endpoints ?? []) {
-      row.endpointRequests += endpoint.num_requests;
-      row.endpointErrors += endpoint.num_errors;
+      // The "jobs" endpoint's counters are the work queue's (bus/service-job-stats.ts), already in the job columns.
+      if (endpoint.name !== "jobs") {
+        row.endpointRequests += endpoint.num_requests;
+        row.endpointErrors += endpoint.num_errors;
+      }
       // The agent's stats handler puts the work-queue counters in each endpoint's data.
       const data = (endpoint.data ?? {}) as JobStatsData;
       row.jobsProcessed = Math.max(row.jobsProcessed, data.jobsProcessed ?? 0);

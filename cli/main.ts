@@ -10,6 +10,7 @@ import { upCommand } from "./up-command.ts";
 import { submitCommand } from "./submit-command.ts";
 import { gateCommand } from "./gate-command.ts";
 import { resumeCommand } from "./resume-command.ts";
+import { callCommand } from "./call-command.ts";
 
 const help = `asp — an agentic software process (PSP) on NATS
 
@@ -25,6 +26,7 @@ commands:
   sim             serve the local model server (Anthropic Messages API) from a scenario file
   watch [RUN]     live view of a run (or all runs) from the events stream; --json for NDJSON
   agents          agents and instances of the running fleet ($SRV INFO + STATS)
+  call AGENT JSON send one input to one agent of the running fleet and print its output
   runs            history of runs: status, verdicts, cost, time, files
   show RUN        one run in detail
   stats           PSP trends across runs: estimate accuracy, defect density, yield, cost
@@ -57,6 +59,8 @@ export async function main(argv: string[], io: CommandIo = processIo): Promise<n
         return await watchCommand(rest, io);
       case "agents":
         return await agentsCommand(rest, io);
+      case "call":
+        return await callCommand(rest, io);
       case "runs":
       case "show":
       case "stats":

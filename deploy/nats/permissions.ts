@@ -114,6 +114,7 @@ export function runtimePermissions(namespace: string, agent: string): SubjectPer
       `$SRV.*.${agent}`,
       `$SRV.*.${agent}.*`,
       subjects.direct(agent),
+      subjects.jobStats(agent),
       `$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.${jobs}.${agent}`,
       // The budget guard's live tap of spending.
       `${namespace}.events.*.*.llm.call`,

@@ -52,13 +52,19 @@ describe("toy agent replicas as real processes", () => {
     const infos = [];
     for await (const info of await services.info("toy")) if (info.metadata?.namespace === bus.namespace) infos.push(info);
     expect(infos).toHaveLength(2);
-    expect(infos.every((info) => info.endpoints[0]?.subject === bus.subjects.direct("toy") && info.metadata?.namespace === bus.namespace)).toBe(true);
+    expect(infos.every((info) => info.endpoints.some((endpoint) => endpoint.subject === bus.subjects.direct("toy")) && info.metadata?.namespace === bus.namespace)).toBe(true);
     const stats = [];
     const ours = new Set(infos.map((info) => info.id));
     for await (const stat of await services.stats("toy")) if (ours.has(stat.id)) stats.push(stat);
     const processed = stats.map((stat) => (stat.endpoints?.[0]?.data as { jobsProcessed: number }).jobsProcessed);
     expect(processed.reduce((sum, count) => sum + count, 0)).toBe(12);
     expect(processed.every((count) => count > 0)).toBe(true);
+    // Regression: generic tooling saw only the direct endpoint, with 0 requests, for replicas that did 12 jobs.
+    const jobsEndpoints = stats.map((stat) => stat.endpoints?.find((endpoint) => endpoint.name === "jobs"));
+    expect(jobsEndpoints.map((endpoint) => endpoint?.subject)).toEqual([bus.subjects.jobStats("toy"), bus.subjects.jobStats("toy")]);
+    expect(jobsEndpoints.map((endpoint) => endpoint?.num_requests)).toEqual(processed);
+    expect(jobsEndpoints.every((endpoint) => (endpoint?.processing_time ?? 0) >= 100 * 1_000_000 * (endpoint?.num_requests ?? 0))).toBe(true);
+    expect(jobsEndpoints.every((endpoint) => endpoint?.num_errors === 0)).toBe(true);
   });
 
   it("a job whose worker is killed with SIGKILL is redelivered and finished by the other replica", async () => {

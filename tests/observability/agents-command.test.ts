@@ -29,7 +29,7 @@ describe("asp agents (real process)", () => {
     expect(writerRows).toHaveLength(3);
     expect(new Set(writerRows.map((row) => row.instance))).toEqual(new Set(writers.map((writer) => writer.instance)));
     for (const row of writerRows) {
-      expect(row.subjects).toEqual([bus.subjects.job("file-writer"), bus.subjects.direct("file-writer")]);
+      expect(row.subjects).toEqual([bus.subjects.job("file-writer"), bus.subjects.jobStats("file-writer"), bus.subjects.direct("file-writer")]);
       expect(row).toMatchObject({ version: expect.any(String), jobsProcessed: 0, jobsFailed: 0, inFlight: 0, averageProcessingMs: 0 });
     }
   });
