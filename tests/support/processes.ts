@@ -23,8 +23,13 @@ const projectRoot = fileURLToPath(new URL("../../", import.meta.url));
 
 /** Runs a TypeScript entry point as a real child process through tsx. */
 export function spawnTypeScript(entry: string, options: { env?: Record<string, string>; args?: string[] } = {}): ChildProcessHandle {
-  const child = spawn(process.execPath, ["--import", "tsx", entry, ...(options.args ?? [])], {
-    cwd: projectRoot,
+  return spawnNode(entry, { ...options, nodeArguments: ["--import", "tsx"], cwd: projectRoot });
+}
+
+/** Runs a JavaScript entry point with plain node, from any folder (a plug-in outside the repository). */
+export function spawnNode(entry: string, options: { env?: Record<string, string>; args?: string[]; cwd: string; nodeArguments?: string[] }): ChildProcessHandle {
+  const child = spawn(process.execPath, [...(options.nodeArguments ?? []), entry, ...(options.args ?? [])], {
+    cwd: options.cwd,
     env: { ...process.env, ...options.env },
     stdio: ["ignore", "pipe", "pipe"],
   });
