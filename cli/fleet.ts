@@ -3,6 +3,7 @@ import { createWriteStream, existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { readyLinePrefix } from "../bus/agent-process.ts";
+import { superviseProcess, type Supervision, type SupervisionHooks, type SupervisionPolicy } from "./supervisor.ts";
 
 export const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const mainEntry = path.join(repositoryRoot, "cli", "main.ts");
@@ -49,6 +50,8 @@ export interface FleetOptions {
   env: Record<string, string | undefined>;
   logDirectory: string;
   readyTimeoutMs?: number;
+  /** Restart processes that exit unexpectedly (cli/supervisor.ts); without it an exit is final. */
+  supervise?: { hooks: SupervisionHooks; policy?: SupervisionPolicy };
 }
 
 /** Starts one agent as its own OS process and resolves when it says it is ready. */
@@ -109,13 +112,32 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
   const names = [...options.agents, ...Array.from({ length: options.writers }, () => "file-writer")];
   const settled = await Promise.allSettled(names.map((name, index) => spawnAgentProcess(name, index, options)));
   const processes = settled.flatMap((result) => (result.status === "fulfilled" ? [result.value] : []));
+  const supervisions: Supervision[] = [];
   const stop = async (graceMs?: number) => {
+    // Restarts end first: a process that exits because the fleet stops it is not news.
+    for (const supervision of supervisions) supervision.stop();
     await Promise.all(processes.map((process) => stopProcess(process, graceMs)));
   };
   const failed = settled.find((result): result is PromiseRejectedResult => result.status === "rejected");
   if (failed) {
     await stop(2000);
     throw failed.reason;
+  }
+  if (options.supervise) {
+    const { hooks, policy } = options.supervise;
+    processes.forEach((process, slot) => {
+      supervisions.push(
+        superviseProcess({
+          current: () => processes[slot]!,
+          replace: (fresh) => {
+            processes[slot] = fresh;
+          },
+          respawn: () => spawnAgentProcess(process.name, slot, options),
+          hooks,
+          ...(policy ? { policy } : {}),
+        }),
+      );
+    });
   }
   return { processes, stop };
 }
