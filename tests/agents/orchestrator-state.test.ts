@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { completeStage, failStage, initialRunState, nextStep, startStage } from "../../agents/orchestrator/state-machine.ts";
+import { failStage, initialRunState, nextStep, startStage } from "../../agents/orchestrator/state-machine.ts";
 import { loadPipeline } from "../../agents/orchestrator/pipeline-loader.ts";
 import type { RunState, StageInput } from "../../schemas/run.ts";
 import { driveOrchestrator } from "./support/drive-orchestrator.ts";
