@@ -1,8 +1,9 @@
-import { nuid, type ConsumerMessages, type NatsConnection } from "nats";
+import { type ConsumerMessages, type NatsConnection } from "nats";
 import { publishRetries } from "./publish-retries.ts";
 import { storedMessages } from "./stored-messages.ts";
 import { eventSchema, type AspEvent } from "../schemas/event.ts";
 import { BusError, ValidationError } from "../errors/index.ts";
+import { stampEvent } from "./event-stamp.ts";
 import type { Clock } from "./clock.ts";
 import type { Subjects } from "./subjects.ts";
 
@@ -29,17 +30,7 @@ export function createEventPublisher(options: {
   const js = options.connection.jetstream();
   return {
     async publish(input) {
-      const parsed = eventSchema.safeParse({
-        ...input,
-        id: input.id ?? nuid.next(),
-        time: input.time ?? new Date(options.clock.now()).toISOString(),
-        instance: input.instance ?? options.instanceId,
-        data: input.data ?? {},
-      });
-      if (!parsed.success) {
-        throw new ValidationError(`event fails its schema: ${parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ")}`);
-      }
-      const event = parsed.data;
+      const event = stampEvent(input, options);
       const subject = options.subjects.event(event.runId, event.agent, event.type);
       try {
         await js.publish(subject, encoder.encode(JSON.stringify(event)), { ...publishRetries, msgID: event.id });

@@ -1,10 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { loadPipeline } from "../../agents/orchestrator/pipeline-loader.ts";
 import { resumeRun, whereRunStopped } from "../../agents/orchestrator/resume-run.ts";
-import { completeStage, failStage, initialRunState, nextStep, startStage } from "../../agents/orchestrator/state-machine.ts";
+import { initialRunState } from "../../agents/orchestrator/state-machine.ts";
 import { costByAttempt } from "../../agents/shared/attempt-costs.ts";
 import type { AspEvent } from "../../schemas/event.ts";
 import type { RunState } from "../../schemas/run.ts";
+import { BudgetExceededError } from "../../errors/index.ts";
+import { driveOrchestrator } from "./support/drive-orchestrator.ts";
 
 const pipeline = await loadPipeline("default");
 const task = { title: "t", description: "d", requirements: [] };
@@ -13,22 +15,8 @@ const later = "2026-01-02T00:00:00.000Z";
 
 type Outcome = Record<string, unknown> | Error;
 
-/** Drives the state machine as the orchestrator does; an Error output fails the stage. */
-function drive(start: RunState, outputs: (stage: string, round: number) => Outcome): { state: RunState; visits: string[] } {
-  let state = start;
-  const visits: string[] = [];
-  for (let step = nextStep(state, pipeline); step.kind === "stage"; step = nextStep(state, pipeline)) {
-    state = startStage(state, pipeline, step.stage, step.round, now);
-    visits.push(`${step.stage.id}#${step.round}${state.reuse?.stage === step.stage.id ? `+reuse${state.reuse.round}` : ""}${state.feedbackFor === step.stage.id ? "+feedback" : ""}`);
-    const output = outputs(step.stage.id, step.round);
-    if (output instanceof Error) {
-      const failed = failStage(state, pipeline, step.stage, output.message, now);
-      state = output.message.includes("budget") && state.status === "running" ? { ...failed, status: "failed", reason: `stopped at its budget: ${output.message}` } : failed;
-    } else state = completeStage(state, pipeline, step.stage, step.round, output, now).state;
-    if (visits.length > 60) throw new Error("the run does not end");
-  }
-  return { state, visits };
-}
+/** The real orchestrator on the in-memory runtime, from a stored state; an Error output fails the stage. */
+const drive = (start: RunState, outputs: (stage: string, round: number) => Outcome) => driveOrchestrator(pipeline, start, outputs);
 
 const pass = (stage: string) => (stage === "test" ? { verdict: "PASS" } : stage.endsWith("review") ? { verdict: "PASS", findings: [] } : { ok: stage });
 const failingTests = { verdict: "FAIL", failures: [{ name: "t", message: "boom" }], implicatedFiles: ["a.py"] };
@@ -39,8 +27,8 @@ function expectResumed(plan: ReturnType<typeof resumeRun>): RunState {
   return plan.state;
 }
 
-describe("resuming a run that stopped at its budget", () => {
-  const stopped = drive(fresh(), (stage) => (stage === "code" ? new Error("the run's budget of $1 would be exceeded") : pass(stage))).state;
+describe("resuming a run that stopped at its budget", async () => {
+  const stopped = (await drive(fresh(), (stage) => (stage === "code" ? new BudgetExceededError("the run's budget of $1 would be exceeded") : pass(stage)))).state;
 
   it("finds the failed stage and refuses to go on without a larger budget", () => {
     expect(whereRunStopped(stopped, pipeline)).toMatchObject({ kind: "failed", round: 1, stage: { id: "code" } });
@@ -48,7 +36,7 @@ describe("resuming a run that stopped at its budget", () => {
     expect(resumeRun(stopped, pipeline, { attempt: 2, budgetUsd: 0.5 }, { spentUsd: 0.9, now: later })).toEqual({ ok: false, error: expect.stringMatching(/--budget \$0\.5000 is not more than the \$0\.9000/) });
   });
 
-  it("runs the failed stage again in a fresh round that may reuse the failed round's work, and does not re-run what completed", () => {
+  it("runs the failed stage again in a fresh round that may reuse the failed round's work, and does not re-run what completed", async () => {
     const resumed = expectResumed(resumeRun(stopped, pipeline, { attempt: 2, budgetUsd: 2 }, { spentUsd: 0.9, now: later }));
     expect(resumed).toMatchObject({ status: "running", attempt: 2, budgetUsd: 2, reuse: { stage: "code", round: 1 } });
     expect(resumed.reason).toBeUndefined();
@@ -56,18 +44,18 @@ describe("resuming a run that stopped at its budget", () => {
       { attempt: 1, from: "planning", startedAt: now, budgetUsd: 1 },
       { attempt: 2, from: "code", startedAt: later, budgetUsd: 2, previousStatus: "failed", previousReason: expect.stringContaining("stopped at its budget") },
     ]);
-    const { state, visits } = drive(resumed, pass);
+    const { state, visits } = await drive(resumed, pass);
     expect(visits).toEqual(["code#2+reuse1", "code-review#1", "test#1", "postmortem#2"]);
-    expect(state.status).toBe("running");
+    expect(state.status).toBe("passed");
     expect(state.reuse).toBeUndefined();
     expect(state.history.filter((record) => record.attempt === 2).map((record) => record.stage)).toEqual(["code", "code-review", "test", "postmortem"]);
   });
 
-  it("--from an earlier stage redoes it and everything after it, with fresh rounds and no stale outputs", () => {
+  it("--from an earlier stage redoes it and everything after it, with fresh rounds and no stale outputs", async () => {
     const resumed = expectResumed(resumeRun(stopped, pipeline, { attempt: 2, from: "design", budgetUsd: 2 }, { spentUsd: 0.9, now: later }));
     expect(Object.keys(resumed.outputs)).toEqual(["plan"]);
     expect(resumed.reuse).toBeUndefined();
-    expect(drive(resumed, pass).visits).toEqual(["design#2", "design-review#2", "code#2", "code-review#1", "test#1", "postmortem#2"]);
+    expect((await drive(resumed, pass)).visits).toEqual(["design#2", "design-review#2", "code#2", "code-review#1", "test#1", "postmortem#2"]);
   });
 
   it("refuses a --from that names no stage, names the postmortem, or comes after where the run stopped", () => {
@@ -78,37 +66,37 @@ describe("resuming a run that stopped at its budget", () => {
   });
 });
 
-describe("resuming a run whose gate ran out of rounds", () => {
+describe("resuming a run whose gate ran out of rounds", async () => {
   // Tests fail in rounds 1 to 3 (the gate's three) and would pass from round 4 on.
   const outputs = (stage: string, round: number) => (stage === "test" && round <= 3 ? failingTests : pass(stage));
-  const exhausted = drive(fresh(), outputs).state;
+  const exhausted = (await drive(fresh(), outputs)).state;
 
-  it("goes back where the gate sends a failure, with its feedback, and grants exactly --rounds more failures", () => {
+  it("goes back where the gate sends a failure, with its feedback, and grants exactly --rounds more failures", async () => {
     expect(exhausted.reason).toMatch(/test gate failed with FAIL after 3 round/);
     expect(whereRunStopped(exhausted, pipeline)).toMatchObject({ kind: "gate", round: 3, stage: { id: "test" } });
     const resumed = expectResumed(resumeRun(exhausted, pipeline, { attempt: 2, rounds: 2 }, { spentUsd: 0, now: later }));
     expect(resumed).toMatchObject({ stageIndex: 3, feedbackFor: "code", extraRounds: { test: 2 }, feedback: { fromStage: "test", round: 3, files: ["a.py"] } });
-    const { state, visits } = drive(resumed, outputs);
+    const { state, visits } = await drive(resumed, outputs);
     expect(visits).toEqual(["code#4+feedback", "code-review#4", "test#4", "postmortem#2"]);
-    expect(state.status).toBe("running");
+    expect(state.status).toBe("passed");
   });
 
-  it("fails again once the granted rounds are used up", () => {
+  it("fails again once the granted rounds are used up", async () => {
     const resumed = expectResumed(resumeRun(exhausted, pipeline, { attempt: 2, rounds: 2 }, { spentUsd: 0, now: later }));
-    const { state, visits } = drive(resumed, (stage) => (stage === "test" ? failingTests : pass(stage)));
+    const { state, visits } = await drive(resumed, (stage) => (stage === "test" ? failingTests : pass(stage)));
     expect(visits.filter((visit) => visit.startsWith("test"))).toEqual(["test#4", "test#5"]);
     expect(state.status).toBe("failed");
     expect(state.reason).toMatch(/after 5 round\(s\)/);
   });
 
-  it("refuses --rounds for a run that did not stop at a gate, and a run still running", () => {
-    const budgetStop = drive(fresh(), (stage) => (stage === "code" ? new Error("budget") : pass(stage))).state;
+  it("refuses --rounds for a run that did not stop at a gate, and a run still running", async () => {
+    const budgetStop = (await drive(fresh(), (stage) => (stage === "code" ? new BudgetExceededError("budget") : pass(stage)))).state;
     expect(resumeRun(budgetStop, pipeline, { attempt: 2, rounds: 2, budgetUsd: 3 }, { spentUsd: 1, now: later })).toEqual({ ok: false, error: expect.stringContaining("did not stop at a gate") });
     expect(resumeRun(fresh(), pipeline, { attempt: 2 }, { spentUsd: 0, now: later })).toEqual({ ok: false, error: "run r1 is still running: only a run that has ended can be resumed" });
   });
 
-  it("refuses a run that passed unless --from says what to redo", () => {
-    const passed = { ...drive(fresh(), pass).state, status: "passed" as const };
+  it("refuses a run that passed unless --from says what to redo", async () => {
+    const passed = { ...(await drive(fresh(), pass)).state, status: "passed" as const };
     expect(resumeRun(passed, pipeline, { attempt: 2 }, { spentUsd: 0, now: later })).toEqual({ ok: false, error: expect.stringContaining("give --from STAGE") });
     expect(resumeRun(passed, pipeline, { attempt: 2, from: "test" }, { spentUsd: 0, now: later }).ok).toBe(true);
   });

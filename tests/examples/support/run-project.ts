@@ -1,7 +1,7 @@
-import { spawn } from "node:child_process";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { defaultSandboxLimits, runInSandbox } from "../../../agents/tester/sandbox.ts";
 
 export interface ProjectRun {
   command: string[];
@@ -48,44 +48,30 @@ export async function writeProject(files: Map<string, string>): Promise<{ direct
 }
 
 /**
- * Runs the project's tests the way the Test agent does: from the root, an environment with only
- * PATH, HOME and a UTF-8 locale (no secret can leak into generated code), killed as a process group on timeout.
+ * Runs the project's tests through the test agent's own sandbox spawn (agents/tester/sandbox.ts): from the
+ * root, an environment with only a PATH, a throwaway HOME and a UTF-8 locale (no secret can leak into
+ * generated code), killed as a process group on timeout. No isolation is asked for: these projects need
+ * nothing installed (decision 0400), and the sandbox's isolation has tests of its own. The command and
+ * the counts above stay this file's own on purpose: they are the independent oracle of what "the tests
+ * ran and passed" means, so a bug in the test agent's runners cannot make an example look green.
  */
-export function runProjectTests(directory: string, language: string, timeoutMs: number): Promise<ProjectRun> {
+export async function runProjectTests(directory: string, language: string, timeoutMs: number): Promise<ProjectRun> {
   const command = testCommand(language);
-  return new Promise((resolve) => {
-    const child = spawn(command[0]!, command.slice(1), {
+  const home = await mkdtemp(path.join(os.tmpdir(), "asp-example-home-"));
+  try {
+    await mkdir(path.join(home, "tmp"));
+    const run = await runInSandbox(command, {
       cwd: directory,
-      detached: true,
-      stdio: ["ignore", "pipe", "pipe"],
-      env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: directory, LANG: "C.UTF-8", PYTHONDONTWRITEBYTECODE: "1", NO_COLOR: "1" },
+      root: directory,
+      home,
+      path: process.env.PATH ?? "/usr/bin:/bin",
+      limits: { ...defaultSandboxLimits, timeoutMs },
+      capabilities: { networkIsolation: false, resourceLimits: false },
+      clock: { now: () => Date.now() },
     });
-    const chunks: Buffer[] = [];
-    child.stdout.on("data", (chunk: Buffer) => chunks.push(chunk));
-    child.stderr.on("data", (chunk: Buffer) => chunks.push(chunk));
-    let timedOut = false;
-    const killGroup = () => {
-      try {
-        process.kill(-child.pid!, "SIGKILL");
-      } catch {
-        // Already gone.
-      }
-    };
-    const timer = setTimeout(() => {
-      timedOut = true;
-      killGroup();
-    }, timeoutMs);
-    const finish = (exitCode: number | null) => {
-      clearTimeout(timer);
-      killGroup();
-      const output = Buffer.concat(chunks).toString("utf8");
-      const counts = countTests(language, output);
-      resolve({ command, exitCode, timedOut, output, testsRan: counts.ran, testsPassed: counts.passed });
-    };
-    child.on("error", (error) => {
-      chunks.push(Buffer.from(`could not start ${command[0]}: ${error.message}\n`));
-      finish(null);
-    });
-    child.on("close", finish);
-  });
+    const counts = countTests(language, run.output);
+    return { command, exitCode: run.exitCode, timedOut: run.timedOut, output: run.output, testsRan: counts.ran, testsPassed: counts.passed };
+  } finally {
+    await rm(home, { recursive: true, force: true });
+  }
 }
