@@ -7,6 +7,8 @@ import type { CommandIo } from "./command-io.ts";
 import { forgetFleet, recordFleet } from "./fleet-address.ts";
 import { startFleet } from "./fleet.ts";
 import { startEnvironment } from "./local-environment.ts";
+import { createSupervisionEvents, supervisionHooks } from "./supervision-notices.ts";
+import { createSubjects } from "../bus/subjects.ts";
 import { cliLogger, parseRunOptions } from "./run-command.ts";
 
 /** How long each agent may take to drain on Ctrl-C before it is killed. */
@@ -56,16 +58,12 @@ export async function upCommand(argv: string[], io: CommandIo, env: Record<strin
     signals.once("SIGTERM", on("SIGTERM"));
   });
   try {
-    const fleet = await startFleet({ agents: fleetAgents, writers: options.writers, env: environment.childEnv, logDirectory: path.resolve(bus.dataDir, "logs") });
+    const supervisionEvents = createSupervisionEvents(environment.connection, createSubjects(bus.namespace), `asp-up-${process.pid}`);
+    const hooks = supervisionHooks({ notice, events: supervisionEvents, isStopping: () => stopping });
+    const fleet = await startFleet({ agents: fleetAgents, writers: options.writers, env: environment.childEnv, logDirectory: path.resolve(bus.dataDir, "logs"), supervise: { hooks } });
     await recordFleet(bus.dataDir, { natsUrl: environment.natsUrl, namespace: bus.namespace, pid: process.pid });
     io.stdout.write(`fleet up on ${environment.natsUrl} (namespace ${bus.namespace}): ${fleet.processes.length} processes, ${options.writers} file-writer(s); logs in ${path.resolve(bus.dataDir, "logs")}\n`);
     io.stdout.write(`submit with: asp submit <task>   watch with: asp watch   stop with Ctrl-C\n`);
-    // An agent that exits while the fleet runs is news; once a shutdown was asked for, every exit is expected.
-    for (const agent of fleet.processes) {
-      agent.child.once("exit", () => {
-        if (!stopping) notice(`warning: ${agent.name} (${agent.instance}) exited`);
-      });
-    }
     const signal = await signalled;
     stopping = true;
     notice(`${signal}: draining the fleet`);
