@@ -6,7 +6,13 @@ import { z } from "zod";
  * `asp up` without NATS_URL starts a local nats-server on a free port; it records where in
  * `<dataDir>/fleet.json`, so `asp submit`, `asp watch` and friends on the same machine find it.
  */
-const fleetFileSchema = z.object({ natsUrl: z.string(), namespace: z.string(), pid: z.number().int() });
+const fleetFileSchema = z.object({
+  natsUrl: z.string(),
+  namespace: z.string(),
+  pid: z.number().int(),
+  /** The scenario its local model server serves (an absolute path), or null when its agents call the real API. */
+  scenario: z.string().nullable().optional(),
+});
 export type FleetFile = z.infer<typeof fleetFileSchema>;
 
 export const fleetFilePath = (dataDir: string) => path.resolve(dataDir, "fleet.json");
@@ -20,19 +26,34 @@ export async function forgetFleet(dataDir: string): Promise<void> {
   await rm(fleetFilePath(dataDir), { force: true });
 }
 
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists, under another user.
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** The record of the fleet `asp up` runs on this machine, if its process is alive; a stale record reads as none. */
+export async function readLiveFleet(dataDir: string): Promise<FleetFile | undefined> {
+  const text = await readFile(fleetFilePath(dataDir), "utf8").catch(() => undefined);
+  if (!text) return undefined;
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const parsed = fleetFileSchema.safeParse(json);
+  if (!parsed.success || !isAlive(parsed.data.pid)) return undefined;
+  return parsed.data;
+}
+
 /** The environment with NATS_URL filled in from a local fleet's record when the user gave none. */
 export async function withFleetAddress(env: Record<string, string | undefined>): Promise<Record<string, string | undefined>> {
   if (env.NATS_URL) return env;
-  const file = fleetFilePath(env.ASP_DATA_DIR || ".asp");
-  const text = await readFile(file, "utf8").catch(() => undefined);
-  if (!text) return env;
-  const parsed = fleetFileSchema.safeParse(JSON.parse(text));
-  if (!parsed.success) return env;
-  let alive = true;
-  try {
-    process.kill(parsed.data.pid, 0);
-  } catch {
-    alive = false;
-  }
-  return alive ? { ...env, NATS_URL: parsed.data.natsUrl, ASP_NAMESPACE: env.ASP_NAMESPACE || parsed.data.namespace } : env;
+  const fleet = await readLiveFleet(env.ASP_DATA_DIR || ".asp");
+  return fleet ? { ...env, NATS_URL: fleet.natsUrl, ASP_NAMESPACE: env.ASP_NAMESPACE || fleet.namespace } : env;
 }

@@ -11,6 +11,7 @@ import { submitCommand } from "./submit-command.ts";
 import { gateCommand } from "./gate-command.ts";
 import { resumeCommand } from "./resume-command.ts";
 import { callCommand } from "./call-command.ts";
+import { downCommand } from "./down-command.ts";
 
 const help = `asp — an agentic software process (PSP) on NATS
 
@@ -18,7 +19,8 @@ usage: asp <command> [options]
 
 commands:
   run [TASK]      run a task end to end: plan, design, review, code, review, test, postmortem
-  up              start the whole fleet and keep it running (--writers N)
+  up              start the whole fleet and keep it running (--writers N, --detach for the background)
+  down            stop the fleet asp up runs on this machine
   submit [TASK]   submit a task to a running fleet and follow it
   resume RUN      continue a run that ended, as a new attempt (--from STAGE, --rounds N, --budget USD)
   approve RUN GATE / reject RUN GATE   decide a run waiting at a human gate (--note TEXT)
@@ -46,6 +48,8 @@ export async function main(argv: string[], io: CommandIo = processIo): Promise<n
         return await agentCommand(rest, io);
       case "up":
         return await upCommand(rest, io);
+      case "down":
+        return await downCommand(rest, io);
       case "submit":
         return await submitCommand(rest, io);
       case "resume":

@@ -11,6 +11,8 @@ import { loadScenarioFile, type Scenario } from "../simulator/index.ts";
 import type { CommandIo } from "./command-io.ts";
 import { startFleet, type Fleet } from "./fleet.ts";
 import { fleetIsRunning } from "./fleet-discovery.ts";
+import { readLiveFleet } from "./fleet-address.ts";
+import { openBus, type BusSession } from "./watch/open-bus.ts";
 import { loadTask, parseTask } from "./load-task.ts";
 import { startEnvironment, type Environment } from "./local-environment.ts";
 import { submitRun } from "./submit-run.ts";
@@ -94,6 +96,7 @@ export async function runCommand(argv: string[], io: CommandIo, env: Record<stri
   const logger = cliLogger(env, io);
 
   let environment: Environment | undefined;
+  let residentSession: BusSession | undefined;
   let fleet: Fleet | undefined;
   try {
     const scenario = values.scenario ? await loadScenarioFile(values.scenario) : undefined;
@@ -114,14 +117,31 @@ export async function runCommand(argv: string[], io: CommandIo, env: Record<stri
       }
     }
     const bus = readBusConfig(env);
-    const subjects = createSubjects(bus.namespace);
-    environment = await startEnvironment({ bus, env, scenario, scenarioPath: values.scenario, logger, notice });
-    const { connection } = environment;
-    if (env.NATS_URL && (await fleetIsRunning(connection, subjects))) {
-      notice(`a fleet is already running on ${environment.natsUrl}: submitting to it`);
+    let subjects = createSubjects(bus.namespace);
+    let connection;
+    const resident = env.NATS_URL ? undefined : await readLiveFleet(bus.dataDir);
+    if (resident) {
+      // A fleet left running by asp up (--detach) is used as it is: no start-up, and it keeps running.
+      const wanted = env.ANTHROPIC_API_KEY || !values.scenario ? null : path.resolve(values.scenario);
+      if ((resident.scenario ?? null) !== wanted) {
+        io.stderr.write(`asp run: the fleet running here (pid ${resident.pid}) serves ${resident.scenario ? `the scenario ${resident.scenario}` : "no scenario"}, and this run asks for ${wanted ?? "none"}; run with the same --scenario, or stop it with asp down\n`);
+        return 2;
+      }
+      notice(`using the fleet running here (pid ${resident.pid}, ${resident.natsUrl}); it keeps running`);
+      residentSession = await openBus(env, "asp-run");
+      connection = residentSession.connection;
+      subjects = residentSession.subjects;
+    } else {
+      environment = await startEnvironment({ bus, env, scenario, scenarioPath: values.scenario, logger, notice });
+      connection = environment.connection;
+    }
+    if (resident) {
+      // nothing to start
+    } else if (env.NATS_URL && (await fleetIsRunning(connection, subjects))) {
+      notice(`a fleet is already running on ${environment!.natsUrl}: submitting to it`);
     } else {
       notice(`starting the fleet: ${fleetAgents.length} agents and ${options.writers} file-writer(s)`);
-      fleet = await startFleet({ agents: fleetAgents, writers: options.writers, env: environment.childEnv, logDirectory: path.resolve(bus.dataDir, "logs") });
+      fleet = await startFleet({ agents: fleetAgents, writers: options.writers, env: environment!.childEnv, logDirectory: path.resolve(bus.dataDir, "logs") });
     }
     const runId = newRunId(new Date(), task);
     const artifacts = createArtifactStore(connection, subjects);
@@ -146,5 +166,6 @@ export async function runCommand(argv: string[], io: CommandIo, env: Record<stri
   } finally {
     await fleet?.stop();
     await environment?.stop();
+    await residentSession?.close();
   }
 }

@@ -4,7 +4,8 @@ import { readBusConfig } from "../bus/config.ts";
 import { fleetAgents } from "../agents/registry.ts";
 import { loadScenarioFile } from "../simulator/index.ts";
 import type { CommandIo } from "./command-io.ts";
-import { forgetFleet, recordFleet } from "./fleet-address.ts";
+import { forgetFleet, readLiveFleet, recordFleet } from "./fleet-address.ts";
+import { startDetachedFleet } from "./detached-fleet.ts";
 import { startFleet } from "./fleet.ts";
 import { startEnvironment } from "./local-environment.ts";
 import { createSupervisionEvents, supervisionHooks } from "./supervision-notices.ts";
@@ -16,16 +17,18 @@ const agentDrainGraceMs = 10_000;
 /** How long `asp up` may linger after a Ctrl-C shutdown has stopped everything it started. */
 const exitLingerMs = 1000;
 
-const usage = `usage: asp up [--writers N] [--scenario FILE]
+const usage = `usage: asp up [--writers N] [--scenario FILE] [--detach]
   Starts the whole fleet (every agent as its own process, N file-writers) against NATS_URL or a local
   nats-server, and keeps it running until Ctrl-C. Without ANTHROPIC_API_KEY the local model server
-  serves --scenario.
+  serves --scenario. An agent that exits is restarted (decision 1400).
+  --detach leaves the fleet running in the background (log in .asp/logs/up.log): asp run and asp submit
+  use it, asp down stops it.
 `;
 
 export async function upCommand(argv: string[], io: CommandIo, env: Record<string, string | undefined> = process.env, signals: NodeJS.EventEmitter = process): Promise<number> {
   let values;
   try {
-    ({ values } = parseArgs({ args: argv, options: { writers: { type: "string", default: "2" }, scenario: { type: "string" }, help: { type: "boolean", short: "h" } } }));
+    ({ values } = parseArgs({ args: argv, options: { writers: { type: "string", default: "2" }, scenario: { type: "string" }, detach: { type: "boolean", default: false }, help: { type: "boolean", short: "h" } } }));
   } catch (error) {
     io.stderr.write(`${(error as Error).message}\n${usage}`);
     return 2;
@@ -41,6 +44,23 @@ export async function upCommand(argv: string[], io: CommandIo, env: Record<strin
   }
   const notice = (line: string) => io.stderr.write(`${line}\n`);
   const bus = readBusConfig(env);
+  // Two fleets on one data folder would share one local nats-server store and one fleet.json.
+  const running = await readLiveFleet(bus.dataDir);
+  if (running) {
+    io.stderr.write(`asp up: a fleet already runs here (pid ${running.pid}, ${running.natsUrl}); stop it with asp down first\n`);
+    return 2;
+  }
+  if (values.detach) {
+    try {
+      const detached = await startDetachedFleet({ upArguments: argv.filter((argument) => argument !== "--detach"), env, dataDir: bus.dataDir });
+      io.stdout.write(`fleet up on ${detached.fleet.natsUrl} (namespace ${detached.fleet.namespace}), detached as pid ${detached.fleet.pid}; log in ${detached.logFile}\n`);
+      io.stdout.write(`submit with: asp run <task> or asp submit <task>   stop with: asp down\n`);
+      return 0;
+    } catch (error) {
+      io.stderr.write(`asp up: ${(error as Error).message}\n`);
+      return 2;
+    }
+  }
   let environment;
   let stopping = false;
   try {
@@ -61,7 +81,7 @@ export async function upCommand(argv: string[], io: CommandIo, env: Record<strin
     const supervisionEvents = createSupervisionEvents(environment.connection, createSubjects(bus.namespace), `asp-up-${process.pid}`);
     const hooks = supervisionHooks({ notice, events: supervisionEvents, isStopping: () => stopping });
     const fleet = await startFleet({ agents: fleetAgents, writers: options.writers, env: environment.childEnv, logDirectory: path.resolve(bus.dataDir, "logs"), supervise: { hooks } });
-    await recordFleet(bus.dataDir, { natsUrl: environment.natsUrl, namespace: bus.namespace, pid: process.pid });
+    await recordFleet(bus.dataDir, { natsUrl: environment.natsUrl, namespace: bus.namespace, pid: process.pid, scenario: environment.simulator && values.scenario ? path.resolve(values.scenario) : null });
     io.stdout.write(`fleet up on ${environment.natsUrl} (namespace ${bus.namespace}): ${fleet.processes.length} processes, ${options.writers} file-writer(s); logs in ${path.resolve(bus.dataDir, "logs")}\n`);
     io.stdout.write(`submit with: asp submit <task>   watch with: asp watch   stop with Ctrl-C\n`);
     const signal = await signalled;
