@@ -11,10 +11,11 @@ import { orchestratorAgent, type OrchestratorDeps } from "./orchestrator/agent.t
 import { awaitGateDecision } from "./orchestrator/await-decision.ts";
 import { listenForGateDecisions } from "./orchestrator/gate-control.ts";
 import { loadPipeline } from "./orchestrator/pipeline-loader.ts";
-import { createRunStore } from "./orchestrator/run-store.ts";
+import { createRunStore } from "./shared/run-store.ts";
 import { planningAgent } from "./planning/agent.ts";
 import { postmortemAgent } from "./postmortem/agent.ts";
-import { builtInSpecialties, defineReviewer } from "./reviewer/agent.ts";
+import { defineReviewer } from "./reviewer/agent.ts";
+import { builtInSpecialties } from "../schemas/reviewer-job.ts";
 import { buildAgentDeps } from "./shared/build-agent-deps.ts";
 import { buildSandboxDeps } from "./tester/test-agent-config.ts";
 import { testAgent } from "./tester/agent.ts";

@@ -4,7 +4,7 @@ import type { NatsConnection } from "nats";
 import { fleetAgents } from "../agents/registry.ts";
 import { loadPipeline } from "../agents/orchestrator/pipeline-loader.ts";
 import { resumeRun } from "../agents/orchestrator/resume-run.ts";
-import { createRunStore } from "../agents/orchestrator/run-store.ts";
+import { createRunStore } from "../agents/shared/run-store.ts";
 import { totalCost } from "../agents/shared/attempt-costs.ts";
 import { readBusConfig } from "../bus/config.ts";
 import { connectToBus } from "../bus/connect.ts";
