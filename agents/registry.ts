@@ -11,10 +11,10 @@ import { reviewerRegistrations } from "./reviewer/registration.ts";
 import { testRegistration } from "./tester/registration.ts";
 
 /**
- * Every built-in agent the orchestrator drives, one line each. NATS permissions, the compose and Kubernetes
+ * Every built-in agent but the orchestrator, one line each. NATS permissions, the compose and Kubernetes
  * files, docs/agents.md and the pipeline check are all derived from this list (decision 1330).
  */
-const stageAgents: readonly AgentRegistration[] = [
+const builtInAgents: readonly AgentRegistration[] = [
   planningRegistration,
   designRegistration,
   designReviewRegistration,
@@ -27,7 +27,7 @@ const stageAgents: readonly AgentRegistration[] = [
 ];
 
 /** The orchestrator first, then the agents it is told about. */
-export const registrations: readonly AgentRegistration[] = [orchestratorRegistration(stageAgents.map((agent) => agent.name)), ...stageAgents];
+export const registrations: readonly AgentRegistration[] = [orchestratorRegistration(builtInAgents.map((agent) => agent.name)), ...builtInAgents];
 
 /** Every built-in agent by name: `asp agent <name>` runs one of these as its own process. */
 export const agentRegistry: Readonly<Record<string, AgentRegistration>> = Object.fromEntries(registrations.map((registration) => [registration.name, registration]));
