@@ -11,7 +11,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { parse } from "yaml";
-import { fileResultCodec } from "../agents/file-writer/agent.ts";
+import { fileResultCodec } from "../schemas/file-result.ts";
 import { createArtifactStore, fileArtifactName } from "../agents/shared/artifact-store.ts";
 import { systemClock } from "../bus/clock.ts";
 import { jsonCodec } from "../bus/codec.ts";

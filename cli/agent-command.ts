@@ -1,4 +1,3 @@
-import { runAgentProcess } from "../bus/agent-process.ts";
 import { agentRegistry } from "../agents/registry.ts";
 import { readModelConfig } from "../llm/index.ts";
 import { createLogger, readLogLevel } from "../logging/index.ts";
@@ -16,7 +15,7 @@ export async function agentCommand(argv: string[], io: CommandIo, env: Record<st
   const modelConfig = readModelConfig(env);
   const level = readLogLevel(env, "info");
   const logger = createLogger({ name, level, secrets: [modelConfig.apiKey] }).child({ agent: name, pid: process.pid });
-  await runAgentProcess(registered.definition, { env, logger, buildDeps: registered.buildDeps });
+  await registered.runProcess({ env, logger });
   // The process lives on in its subscriptions; SIGTERM/SIGINT drain it and exit.
   return await new Promise<number>(() => undefined);
 }

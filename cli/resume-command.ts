@@ -1,10 +1,10 @@
 import path from "node:path";
 import { parseArgs } from "node:util";
 import type { NatsConnection } from "nats";
-import { fleetAgents } from "../agents/registry.ts";
+import { agentRegistry, fleetAgents } from "../agents/registry.ts";
 import { loadPipeline } from "../agents/orchestrator/pipeline-loader.ts";
 import { resumeRun } from "../agents/orchestrator/resume-run.ts";
-import { createRunStore } from "../agents/orchestrator/run-store.ts";
+import { createRunStore } from "../agents/shared/run-store.ts";
 import { totalCost } from "../agents/shared/attempt-costs.ts";
 import { readBusConfig } from "../bus/config.ts";
 import { connectToBus } from "../bus/connect.ts";
@@ -108,7 +108,7 @@ export async function resumeCommand(argv: string[], io: CommandIo, env: Record<s
       return 2;
     }
     // The orchestrator applies the same rules; checking here refuses before any fleet is started.
-    const pipeline = await loadPipeline(state.pipeline);
+    const pipeline = await loadPipeline(state.pipeline, undefined, { registeredAgents: Object.keys(agentRegistry) });
     const spentUsd = totalCost(await readStoredEvents(connection, subjects, resume.runId));
     const attempt = (state.attempt ?? 1) + 1;
     const plan = resumeRun(state, pipeline, { attempt, ...resume.options }, { spentUsd, now: new Date().toISOString() });

@@ -17,7 +17,7 @@ import { loadTask, parseTask } from "./load-task.ts";
 import { startEnvironment, type Environment } from "./local-environment.ts";
 import { submitRun } from "./submit-run.ts";
 import { createArtifactStore } from "../agents/shared/artifact-store.ts";
-import { createRunStore } from "../agents/orchestrator/run-store.ts";
+import { createRunStore } from "../agents/shared/run-store.ts";
 import { commitChangeRequest, prepareRepository, storeRepository, type PreparedRepository } from "./repository/change-request.ts";
 import { gitIn } from "./repository/git.ts";
 import { pythonSymbolParser } from "./repository/python-symbols.ts";

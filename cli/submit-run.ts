@@ -6,7 +6,7 @@ import { replayEvents } from "../bus/events.ts";
 import { createJobClient } from "../bus/job-client.ts";
 import type { Subjects } from "../bus/subjects.ts";
 import { createArtifactStore } from "../agents/shared/artifact-store.ts";
-import { createRunStore } from "../agents/orchestrator/run-store.ts";
+import { createRunStore } from "../agents/shared/run-store.ts";
 import type { AspEvent } from "../schemas/event.ts";
 import { runRequestSchema, runSummarySchema, type RunRequest, type RunSummary } from "../schemas/run.ts";
 import type { CommandIo } from "./command-io.ts";

@@ -27,7 +27,12 @@ export const stageSchema = z.object({
 export type Stage = z.infer<typeof stageSchema>;
 
 export const pipelineSchema = z
-  .object({ name: token, stages: z.array(stageSchema).min(1) })
+  .object({
+    name: token,
+    stages: z.array(stageSchema).min(1),
+    /** Agents outside the core (plug-ins) that stages name; every other stage must name a built-in agent. */
+    plugins: z.array(token).default([]),
+  })
   .superRefine((pipeline, context) => {
     const ids = new Set<string>();
     for (const stage of pipeline.stages) {

@@ -34,3 +34,11 @@ export const reviewerJobSchema = z.object({
   previousFindings: z.array(previousFindingSchema).default([]),
 });
 export type ReviewerJob = z.infer<typeof reviewerJobSchema>;
+
+/**
+ * The reviewers every gate consults, each on its own subject `review-<specialty>`. Here, beside the job they
+ * take, because the gates and the reviewers' registration both need the names, and agents never import each other.
+ */
+export const builtInSpecialties = ["security", "maintainability", "architecture"] as const;
+export const reviewerAgentName = (specialty: string): string => `review-${specialty}`;
+export const builtInReviewerAgents: string[] = builtInSpecialties.map(reviewerAgentName);

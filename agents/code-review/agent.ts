@@ -3,11 +3,11 @@ import { defineAgent } from "../../bus/define-agent.ts";
 import { designSchema } from "../../schemas/design.ts";
 import { codeResultSchema } from "../../schemas/file-job.ts";
 import { reviewSchema, type Review } from "../../schemas/review.ts";
+import { builtInReviewerAgents } from "../../schemas/reviewer-job.ts";
 import { stageInputSchema } from "../../schemas/run.ts";
 import type { AgentDeps } from "../shared/agent-deps.ts";
 import { reviewAtGate } from "../shared/gate-review.ts";
 import { codeVerdict } from "../shared/verdict.ts";
-import { builtInSpecialties } from "../reviewer/agent.ts";
 import { checkCode } from "./automated-checks.ts";
 
 const codeReviewInputSchema = stageInputSchema.and(z.object({ design: designSchema, code: codeResultSchema, codeReview: z.unknown().optional() }));
@@ -34,7 +34,7 @@ export const codeReviewAgent = defineAgent<CodeReviewInput, Review, AgentDeps>({
     const reviewed = files.filter((file) => !unchanged.has(file.path));
     return reviewAtGate(context, {
       gate: "code-review",
-      reviewers: [...builtInSpecialties.map((specialty) => `review-${specialty}`), ...input.reviewers],
+      reviewers: [...builtInReviewerAgents, ...input.reviewers],
       job: { gate: "code-review", task: input.task, design: input.design, files: reviewed },
       automated: checkCode(files, new Set(input.code.manifest.files.filter((entry) => entry.estimatedLines === 0).map((entry) => entry.path))).map((finding) => ({ ...finding, reviewer: "automated-checks" })),
       previousReview: input.codeReview,

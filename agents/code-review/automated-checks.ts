@@ -1,5 +1,5 @@
 import type { Finding } from "../../schemas/review.ts";
-import { findUnresolvedImports } from "../code/check-imports.ts";
+import { findUnresolvedImports } from "../shared/check-imports.ts";
 import { isEmptyMarkerFile } from "../shared/empty-files.ts";
 
 export interface ReviewedFile {

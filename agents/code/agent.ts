@@ -8,7 +8,7 @@ import { planSchema } from "../../schemas/plan.ts";
 import { stageInputSchema } from "../../schemas/run.ts";
 import type { AgentDeps } from "../shared/agent-deps.ts";
 import { renderDesign, renderManifest, taskValues } from "../shared/render.ts";
-import { findUnresolvedImports } from "./check-imports.ts";
+import { findUnresolvedImports } from "../shared/check-imports.ts";
 import { packagesForFile } from "./dependency-files.ts";
 import { failuresForFile, findingsForFile, namedByFeedback } from "./feedback-for-file.ts";
 import { planManifest } from "./plan-manifest.ts";

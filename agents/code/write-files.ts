@@ -8,8 +8,7 @@ import { fileJobSchema, type DependencyFile, type FailingTest, type FileJob, typ
 import type { ManifestEntry, Manifest } from "../../schemas/manifest.ts";
 import type { AgentDeps } from "../shared/agent-deps.ts";
 import { fileArtifactName } from "../shared/artifact-store.ts";
-import { fileResultCodec } from "../file-writer/agent.ts";
-import { editsRefusedPrefix } from "../file-writer/render-change.ts";
+import { editsRefusedPrefix, fileResultCodec } from "../../schemas/file-result.ts";
 import { planAllAtOnce, planWaves } from "./waves.ts";
 import { keepReusedFile } from "./reused-work.ts";
 import { sha256Of, storeGeneratedFile } from "./stored-file.ts";

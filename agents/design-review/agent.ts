@@ -3,11 +3,11 @@ import { defineAgent } from "../../bus/define-agent.ts";
 import { designSchema } from "../../schemas/design.ts";
 import { planSchema } from "../../schemas/plan.ts";
 import { reviewSchema, type Review } from "../../schemas/review.ts";
+import { builtInReviewerAgents } from "../../schemas/reviewer-job.ts";
 import { stageInputSchema } from "../../schemas/run.ts";
 import type { AgentDeps } from "../shared/agent-deps.ts";
 import { reviewAtGate } from "../shared/gate-review.ts";
 import { designVerdict } from "../shared/verdict.ts";
-import { builtInSpecialties } from "../reviewer/agent.ts";
 import { checkDesign } from "./automated-checks.ts";
 
 const designReviewInputSchema = stageInputSchema.and(z.object({ plan: planSchema, design: designSchema, designReview: z.unknown().optional() }));
@@ -22,7 +22,7 @@ export const designReviewAgent = defineAgent<DesignReviewInput, Review, AgentDep
   async handle(input, context) {
     return reviewAtGate(context, {
       gate: "design-review",
-      reviewers: [...builtInSpecialties.map((specialty) => `review-${specialty}`), ...input.reviewers],
+      reviewers: [...builtInReviewerAgents, ...input.reviewers],
       job: { gate: "design-review", task: input.task, plan: input.plan, design: input.design },
       automated: checkDesign(input.design, input.plan).map((finding) => ({ ...finding, reviewer: "automated-checks" })),
       // The stage input carries every earlier output by name: in round 2 this is round 1's review.

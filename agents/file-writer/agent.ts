@@ -1,18 +1,17 @@
 import { createHash } from "node:crypto";
-import { rawFileCodec, type RawFile } from "../../bus/codec.ts";
+import type { RawFile } from "../../bus/codec.ts";
 import { defineAgent } from "../../bus/define-agent.ts";
 import { actionOf } from "../../schemas/manifest.ts";
-import { fileJobSchema, fileResultHeadersSchema, type FileJob, type FileResultHeaders } from "../../schemas/file-job.ts";
+import { fileJobSchema, type FileJob, type FileResultHeaders } from "../../schemas/file-job.ts";
 import type { AgentDeps } from "../shared/agent-deps.ts";
 import { modelForJob } from "../shared/model-for-job.ts";
 import { renderDependencyFiles, renderFailingTests, renderPackagesToDeclare, renderPreviousContent } from "../shared/render.ts";
 import { isEmptyMarkerFile } from "../shared/empty-files.ts";
 import { checkFileContent } from "./content-checks.ts";
 import { ValidationError } from "../../errors/index.ts";
-import { editsRefusedPrefix, renderCurrentContent, renderRejectedEdits } from "./render-change.ts";
+import { editsRefusedPrefix, fileResultCodec } from "../../schemas/file-result.ts";
+import { renderCurrentContent, renderRejectedEdits } from "./render-change.ts";
 import { applyEdits, looksLikeEdits, parseEdits } from "./search-replace-edits.ts";
-
-export const fileResultCodec = rawFileCodec(fileResultHeadersSchema);
 
 /** A model that replies with nothing for a declared-empty or marker file has answered (decision 1102). */
 export function mayBeEmpty(job: FileJob): boolean {

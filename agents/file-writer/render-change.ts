@@ -24,6 +24,3 @@ export function renderRejectedEdits(reason: string | undefined): string {
   if (reason === undefined) return "";
   return `\nYour previous edits of this file were refused, and nothing was changed: ${reason}\n`;
 }
-
-/** The prefix of a writer's refusal of edits; the code agent hands what follows it to the next attempt. */
-export const editsRefusedPrefix = "edits refused: ";

@@ -11,7 +11,7 @@ import type { AgentDeps } from "../shared/agent-deps.ts";
 import type { HumanDecision } from "./await-decision.ts";
 import { feedbackFromGate } from "./feedback.ts";
 import { applyDecision, needsApproval, startWaiting } from "./human-gate.ts";
-import type { RunStore } from "./run-store.ts";
+import type { RunStore } from "../shared/run-store.ts";
 import { completeStage, failStage, initialRunState, nextStep, startStage } from "./state-machine.ts";
 import { jobIds } from "../../bus/job-ids.ts";
 import { retryBudget } from "../../bus/retry-budget.ts";

@@ -3,7 +3,7 @@ import type { Logger } from "pino";
 import type { EventPublisher } from "../../bus/events.ts";
 import type { Subjects } from "../../bus/subjects.ts";
 import { gateDecisionRequestSchema, type GateDecisionReply } from "../../schemas/run.ts";
-import type { RunStore } from "./run-store.ts";
+import type { RunStore } from "../shared/run-store.ts";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();

@@ -1,11 +1,9 @@
 import { defineAgent, type AgentDefinition } from "../../bus/define-agent.ts";
-import { reviewerJobSchema, type ReviewerJob } from "../../schemas/reviewer-job.ts";
+import { reviewerAgentName, reviewerJobSchema, type ReviewerJob } from "../../schemas/reviewer-job.ts";
 import { reviewerReplySchema, type ReviewerReply } from "../../schemas/review.ts";
 import type { AgentDeps } from "../shared/agent-deps.ts";
 import { modelForJob } from "../shared/model-for-job.ts";
 import { renderDesign, renderPlan, renderPreviousFindings, taskValues } from "../shared/render.ts";
-
-export const builtInSpecialties = ["security", "maintainability", "architecture"] as const;
 
 function artifactText(job: ReviewerJob): string {
   if (job.gate === "design-review") {
@@ -23,7 +21,7 @@ function artifactText(job: ReviewerJob): string {
  * subject and a plug-in reviewer is one more subject with the same job and reply schemas.
  */
 export function defineReviewer(specialty: string): AgentDefinition<ReviewerJob, ReviewerReply, AgentDeps> {
-  const name = `review-${specialty}`;
+  const name = reviewerAgentName(specialty);
   return defineAgent<ReviewerJob, ReviewerReply, AgentDeps>({
     name,
     version: "1.0.0",

@@ -2,7 +2,7 @@ import type { NatsConnection, Subscription } from "nats";
 import type { Subjects } from "../../bus/subjects.ts";
 import { replayEvents, safeParseEvent } from "../../bus/events.ts";
 import { BudgetExceededError } from "../../errors/index.ts";
-import type { RunStore } from "../orchestrator/run-store.ts";
+import type { RunStore } from "./run-store.ts";
 
 /**
  * A run's budget: a model call is refused when what the run has spent so far plus what this call is

@@ -12,7 +12,7 @@ import { readAgentConfig } from "./agent-config.ts";
 import { createArtifactStore } from "./artifact-store.ts";
 import { createHistoryStore } from "./history-store.ts";
 import { createBudgetGuard } from "./budget-guard.ts";
-import { createRunStore } from "../orchestrator/run-store.ts";
+import { createRunStore } from "./run-store.ts";
 
 /** The deps every pipeline agent gets, built once per process from its config. */
 export function buildAgentDeps(context: BuildDepsContext, env: Record<string, string | undefined> = process.env): AgentDeps {

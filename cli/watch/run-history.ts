@@ -1,7 +1,7 @@
 import type { NatsConnection } from "nats";
 import { readStoredEvents } from "../../bus/events.ts";
 import type { Subjects } from "../../bus/subjects.ts";
-import { createRunStore } from "../../agents/orchestrator/run-store.ts";
+import { createRunStore } from "../../agents/shared/run-store.ts";
 import { createHistoryStore } from "../../agents/shared/history-store.ts";
 import type { AspEvent } from "../../schemas/event.ts";
 import { postmortemSchema, type HistoryRecord, type Postmortem } from "../../schemas/postmortem.ts";

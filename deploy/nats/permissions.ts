@@ -1,7 +1,9 @@
+import { registrations } from "../../agents/registry.ts";
+import type { AgentAccess } from "../../bus/define-registration.ts";
 import { createSubjects } from "../../bus/subjects.ts";
 
 /**
- * Per-agent NATS permissions, derived from what the runtime (bus/) and each agent actually send.
+ * Per-agent NATS permissions, derived from what the runtime (bus/) sends and what each agent's registration declares.
  * The checked-in deploy/nats/permissions.conf is rendered from this file (generate-permissions.ts)
  * and a test keeps the two equal, so a new agent or a new subject cannot silently drift.
  */
@@ -10,44 +12,13 @@ export interface SubjectPermissions {
   subscribe: string[];
 }
 
-export interface AgentAccess {
-  /** Agents whose jobs this agent submits (and whose results it waits for). */
-  calls: string[] | "all";
-  /** KV buckets (short names: runs, history) it reads and writes. */
-  writesKeyValue: Array<"runs" | "history">;
-  /** KV buckets it lists (message gets over the bucket's stream, bus/kv-listing.ts). */
-  listsKeyValue: Array<"runs" | "history">;
-  /** Whether it calls the model: then it reserves and pauses in the rate-limits bucket (llm/fleet-rate-limit). */
-  callsModel: boolean;
-  /** Extra subjects for one agent only. */
-  extra?: Partial<SubjectPermissions>;
-}
+export type { AgentAccess };
 
-export const reviewerAgents = ["review-security", "review-maintainability", "review-architecture"];
-
-// Plug-in agents (unknown names) get this too: a plug-in reviewer calls the model.
+// Plug-in agents (unknown names) get this: a plug-in reviewer calls the model, and submits no jobs.
 const noAccess: AgentAccess = { calls: [], writesKeyValue: [], listsKeyValue: [], callsModel: true };
 
-/** Who calls whom, from agents/: the orchestrator drives every stage, code fans out files, the reviews fan out reviewers. */
-export const agentAccess: Record<string, AgentAccess> = {
-  orchestrator: {
-    calls: "all",
-    writesKeyValue: ["runs"],
-    listsKeyValue: ["runs"],
-    callsModel: false,
-    // Gate decisions arrive on <ns>.control.<runId>.<command>; the orchestrator records them as its events.
-    extra: { subscribe: ["{ns}.control.*.*"] },
-  },
-  planning: { ...noAccess, listsKeyValue: ["history"] },
-  design: noAccess,
-  "design-review": { ...noAccess, calls: reviewerAgents, callsModel: false },
-  ...Object.fromEntries(reviewerAgents.map((name) => [name, noAccess])),
-  code: { ...noAccess, calls: ["file-writer"] },
-  "file-writer": noAccess,
-  "code-review": { ...noAccess, calls: reviewerAgents, callsModel: false },
-  test: { ...noAccess, callsModel: false },
-  postmortem: { ...noAccess, writesKeyValue: ["history"], listsKeyValue: ["history"] },
-};
+/** Who calls whom and what else each built-in agent touches, as its registration (agents/<folder>/registration.ts) says. */
+export const agentAccess: Readonly<Record<string, AgentAccess>> = Object.fromEntries(registrations.map((registration) => [registration.name, registration.access]));
 
 /** What every agent process needs, whatever it does: the runtime of bus/run-agent.ts. */
 export function runtimePermissions(namespace: string, agent: string): SubjectPermissions {

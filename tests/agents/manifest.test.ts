@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { unsafePathReason, validateManifest } from "../../agents/code/validate-manifest.ts";
 import { filesToRegenerate } from "../../agents/code/select-files.ts";
-import { findUnresolvedImports } from "../../agents/code/check-imports.ts";
+import { findUnresolvedImports } from "../../agents/shared/check-imports.ts";
 import { ValidationError } from "../../errors/index.ts";
 import type { Design } from "../../schemas/design.ts";
 import { manifestSchema, type Manifest } from "../../schemas/manifest.ts";

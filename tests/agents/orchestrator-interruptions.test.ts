@@ -5,7 +5,7 @@ import type { JobContext } from "../../bus/define-agent.ts";
 import type { JobClient } from "../../bus/job-client.ts";
 import { orchestratorAgent, type OrchestratorDeps } from "../../agents/orchestrator/agent.ts";
 import { loadPipeline } from "../../agents/orchestrator/pipeline-loader.ts";
-import type { RunStore } from "../../agents/orchestrator/run-store.ts";
+import type { RunStore } from "../../agents/shared/run-store.ts";
 import { AspError, BudgetExceededError, BusError, isRetryable } from "../../errors/index.ts";
 import { eventSchema } from "../../schemas/event.ts";
 import type { RunRequest, RunState, RunSummary } from "../../schemas/run.ts";

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { AckPolicy, connect, type NatsConnection } from "nats";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fileResultCodec } from "../../agents/file-writer/agent.ts";
+import { fileResultCodec } from "../../schemas/file-result.ts";
 import { jsonCodec } from "../../bus/codec.ts";
 import { createJobClient } from "../../bus/job-client.ts";
 import { ensureResources } from "../../bus/resources.ts";

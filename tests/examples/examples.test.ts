@@ -3,7 +3,7 @@ import { parseScenario } from "../../simulator/load-scenario.ts";
 import { buildPlan } from "../../agents/planning/complexity.ts";
 import { checkDesign } from "../../agents/design-review/automated-checks.ts";
 import { validateManifest } from "../../agents/code/validate-manifest.ts";
-import { findUnresolvedImports } from "../../agents/code/check-imports.ts";
+import { findUnresolvedImports } from "../../agents/shared/check-imports.ts";
 import { applicableRunners } from "../../agents/tester/runners/index.ts";
 import { stripWrappingFence } from "../../llm/fence.ts";
 import { expectedAgentKeys, loadExample, type LoadedExample } from "./support/load-example.ts";

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fileResultCodec } from "../../agents/file-writer/agent.ts";
+import { fileResultCodec } from "../../schemas/file-result.ts";
 import { buildAgentBundle } from "../../bench/build-agent-bundle.ts";
 import { jsonCodec } from "../../bus/codec.ts";
 import { createJobClient } from "../../bus/job-client.ts";

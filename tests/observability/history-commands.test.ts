@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createRunStore } from "../../agents/orchestrator/run-store.ts";
+import { createRunStore } from "../../agents/shared/run-store.ts";
 import { createHistoryStore } from "../../agents/shared/history-store.ts";
 import { setupBus, type TestBus } from "../support/nats.ts";
 import { spawnTypeScript } from "../support/processes.ts";

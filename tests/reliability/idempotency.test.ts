@@ -1,6 +1,6 @@
 import { headers as natsHeaders } from "nats";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fileResultCodec } from "../../agents/file-writer/agent.ts";
+import { fileResultCodec } from "../../schemas/file-result.ts";
 import { jsonCodec } from "../../bus/codec.ts";
 import { createJobClient } from "../../bus/job-client.ts";
 import { fileJobSchema, type FileJob } from "../../schemas/file-job.ts";

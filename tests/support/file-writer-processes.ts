@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileResultCodec } from "../../agents/file-writer/agent.ts";
+import { fileResultCodec } from "../../schemas/file-result.ts";
 import { jsonCodec } from "../../bus/codec.ts";
 import { spawnAgentProcess, stopProcess, type FleetProcess } from "../../cli/fleet.ts";
 import { fileJobSchema, type FileJob } from "../../schemas/file-job.ts";

@@ -7,7 +7,7 @@ import { readStoredEvents } from "../../bus/events.ts";
 import { startLocalNatsServer, type LocalNatsServer } from "../../bus/local-server.ts";
 import { ensureResources } from "../../bus/resources.ts";
 import { createSubjects, type Subjects } from "../../bus/subjects.ts";
-import { createRunStore } from "../../agents/orchestrator/run-store.ts";
+import { createRunStore } from "../../agents/shared/run-store.ts";
 import { createArtifactStore } from "../../agents/shared/artifact-store.ts";
 import { jsonCodec } from "../../bus/codec.ts";
 import { createJobClient } from "../../bus/job-client.ts";

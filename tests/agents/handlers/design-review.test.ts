@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { designReviewAgent } from "../../../agents/design-review/agent.ts";
-import { builtInSpecialties, defineReviewer } from "../../../agents/reviewer/agent.ts";
+import { defineReviewer } from "../../../agents/reviewer/agent.ts";
+import { builtInSpecialties } from "../../../schemas/reviewer-job.ts";
 import { AspError, ModelError } from "../../../errors/index.ts";
 import type { ModelScript, RecordedModelCall } from "../../../llm/recording-model.ts";
 import { design, plan, task } from "../support/code-fixture.ts";

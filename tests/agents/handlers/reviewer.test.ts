@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { builtInSpecialties, defineReviewer } from "../../../agents/reviewer/agent.ts";
+import { defineReviewer } from "../../../agents/reviewer/agent.ts";
+import { builtInSpecialties } from "../../../schemas/reviewer-job.ts";
 import { ModelError } from "../../../errors/index.ts";
 import type { RecordedModelCall } from "../../../llm/recording-model.ts";
 import { createPromptStore } from "../../../prompts/prompt-store.ts";

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { orchestratorAgent } from "../../../agents/orchestrator/agent.ts";
-import type { RunStore } from "../../../agents/orchestrator/run-store.ts";
+import type { RunStore } from "../../../agents/shared/run-store.ts";
 import { createInMemoryAgentDeps } from "../../../agents/shared/in-memory-agent-deps.ts";
 import { defineAgent } from "../../../bus/define-agent.ts";
 import { createInMemoryRuntime } from "../../../bus/in-memory-runtime.ts";
