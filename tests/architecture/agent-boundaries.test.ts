@@ -51,7 +51,7 @@ describe("agent folders", () => {
     try {
       await mkdir(path.join(scratch, "shared"));
       await mkdir(path.join(scratch, "code"));
-      await writeFile(path.join(scratch, "shared", "helper.ts"), `import type { RunStore } from "../shared/run-store.ts";\n`);
+      await writeFile(path.join(scratch, "shared", "helper.ts"), `import type { RunStore } from "../orchestrator/run-store.ts";\n`);
       await writeFile(path.join(scratch, "code", "agent.ts"), `import { fileResultCodec } from "../file-writer/agent.ts";\nimport { helper } from "../shared/helper.ts";\nimport { waves } from "./waves.ts";\n`);
       // The registry sits directly in agents/ and may import every folder.
       await writeFile(path.join(scratch, "registry.ts"), `import { codeRegistration } from "./code/registration.ts";\n`);
