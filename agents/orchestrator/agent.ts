@@ -15,12 +15,21 @@ import type { RunStore } from "../shared/run-store.ts";
 import { completeStage, failStage, initialRunState, nextStep, startStage } from "./state-machine.ts";
 import { jobIds } from "../../bus/job-ids.ts";
 import { retryBudget } from "../../bus/retry-budget.ts";
+import { withStagePresence, type StagePresenceOptions } from "./stage-presence.ts";
 
 export type OrchestratorDeps = AgentDeps & {
   runs: RunStore;
   loadPipeline(name: string): Promise<Pipeline>;
   awaitGateDecision(options: { runId: string; stage: string; round: number; timeoutMs: number }): Promise<HumanDecision | undefined>;
+  /** Live instances of an agent; absent, a stage's wait for its agent is not watched (agents/orchestrator/stage-presence.ts). */
+  countInstances?(agent: string): Promise<number>;
 };
+
+function presenceOf(context: JobContext<OrchestratorDeps>, stage: Stage, round: number): StagePresenceOptions | undefined {
+  const { countInstances } = context.deps;
+  if (!countInstances) return undefined;
+  return { stage: stage.id, agent: stage.agent, round, countInstances, emit: (type, data) => context.emit(type, data) };
+}
 
 /** Deliveries of one run job: a run interrupted by the bus this many times ends with the stage failed. */
 const orchestratorMaxDeliver = retryBudget.orchestratorDeliveriesPerRun;
@@ -139,15 +148,17 @@ export const orchestratorAgent = defineAgent<RunRequest, RunSummary, Orchestrato
         await context.emit("stage.started", { stage: stage.id, agent: stage.agent, round, resumed: step.resumed });
         const started = context.clock.now();
         try {
-          const reply = await jobs.request(stage.agent, stageInput(state, stage.id, round, stage.reviewers), {
-            runId: state.runId,
+          const input = stageInput(state, stage.id, round, stage.reviewers);
+          const runId = state.runId;
+          const reply = await withStagePresence(presenceOf(context, stage, round), () => jobs.request(stage.agent, input, {
+            runId,
             taskId: context.taskId,
             traceId: context.traceId,
-            jobId: jobIds.stage(state.runId, stage.id, round),
+            jobId: jobIds.stage(runId, stage.id, round),
             inputCodec: stageInputCodec,
             outputCodec: stageOutputCodec,
             timeoutMs: stage.timeoutMs,
-          });
+          }));
           const result = completeStage(state, pipeline, stage, round, reply.output, nowIso());
           state = result.state;
           await runs.put(state);

@@ -8,6 +8,7 @@ import { orchestratorAgent, type OrchestratorDeps } from "./agent.ts";
 import { awaitGateDecision } from "./await-decision.ts";
 import { listenForGateDecisions } from "./gate-control.ts";
 import { loadPipeline } from "./pipeline-loader.ts";
+import { countLiveInstances } from "./live-instances.ts";
 
 /** The orchestrator also answers human gate decisions on the control subjects. */
 function buildOrchestratorDeps(context: BuildDepsContext, registeredAgents: readonly string[]): OrchestratorDeps {
@@ -20,6 +21,7 @@ function buildOrchestratorDeps(context: BuildDepsContext, registeredAgents: read
     runs,
     loadPipeline: (name: string) => loadPipeline(name, process.env.ASP_PIPELINES_DIR || undefined, { registeredAgents }),
     awaitGateDecision: (options) => awaitGateDecision({ connection, subjects, ...options }),
+    countInstances: (agent) => countLiveInstances(connection, subjects.namespace, agent),
   };
 }
 
@@ -36,6 +38,7 @@ export function orchestratorRegistration(registeredAgents: readonly string[]): A
     callsModel: false,
     keyValue: { writes: ["runs"], lists: ["runs"] },
     // Gate decisions arrive on <ns>.control.<runId>.<command>; the orchestrator records them as its events.
-    extraSubjects: { subscribe: ["{ns}.control.*.*"] },
+    // PING finds whether a stage's agent has a live instance at all (agents/orchestrator/stage-presence.ts).
+    extraSubjects: { subscribe: ["{ns}.control.*.*"], publish: ["$SRV.PING.*"] },
   });
 }
