@@ -71,7 +71,7 @@ export async function executeJob<I, O, D>(
           taskId: metadata.taskId,
           traceId: metadata.traceId,
           attempt: metadata.attempt,
-          data: data ?? {},
+          data,
         })
         .then(() => undefined);
       // A handler may leave it unawaited: it is awaited below, before the result, and must never

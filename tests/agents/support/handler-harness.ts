@@ -122,7 +122,7 @@ export async function startHandlerHarness(options: { scenario: ScenarioInput; pr
       logger,
       clock: { now: () => performance.now() } as JobContext["clock"],
       signal: new AbortController().signal,
-      async emit(type, data = {}) {
+      async emit(type, data) {
         events.push({ agent, jobId, type, data });
       },
       working() {},
