@@ -186,10 +186,10 @@ export async function replayEvents(options: ReplayOptions): Promise<Replay> {
   };
 }
 
-/** Every stored event of one run (or of all runs), collected: a replay without follow. */
-export async function readStoredEvents(connection: NatsConnection, subjects: Subjects, runId?: string): Promise<AspEvent[]> {
+/** Every stored event of one run (or of all runs), collected: a replay without follow. Messages that are not events go to onInvalid. */
+export async function readStoredEvents(connection: NatsConnection, subjects: Subjects, runId?: string, onInvalid?: (error: ValidationError) => void): Promise<AspEvent[]> {
   const events: AspEvent[] = [];
-  const replay = await replayEvents({ connection, subjects, ...(runId ? { runId } : {}), onEvent: (event) => void events.push(event) });
+  const replay = await replayEvents({ connection, subjects, ...(runId ? { runId } : {}), onEvent: (event) => void events.push(event), ...(onInvalid ? { onInvalid } : {}) });
   await replay.done;
   return events;
 }

@@ -40,8 +40,11 @@ export function parseEventData<T extends CatalogueEventType>(event: AspEvent, ty
   return { success: false, error: new ValidationError(`event ${event.id} is an extension event`) };
 }
 
-/** Reports an event a consumer skipped: given by the caller, so a fold stays pure. */
-export type InvalidEventReporter = (error: ValidationError, event: AspEvent) => void;
+/**
+ * Reports an event a consumer skipped: given by the caller, so a fold stays pure. `event` is absent
+ * for a stored message that is not an event at all (not JSON, or no envelope).
+ */
+export type InvalidEventReporter = (error: ValidationError, event?: AspEvent) => void;
 
 /**
  * The catalogue events of a list, parsed; invalid ones are passed to `onInvalid` and left out, never
