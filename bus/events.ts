@@ -8,12 +8,14 @@ import type { Clock } from "./clock.ts";
 import type { Subjects } from "./subjects.ts";
 
 /** An event to publish: its type is a catalogue key (or a plug-in's `x.` type) and its data that type's (schemas/events/). */
-export type EventInput<T extends EventType = EventType> = Omit<AspEvent, "id" | "time" | "type" | "data" | "instance"> &
+export type TypedEventInput<T extends EventType> = Omit<AspEvent, "id" | "time" | "type" | "data" | "instance"> &
   Partial<Pick<AspEvent, "id" | "time" | "instance">> & { type: T; data: EventDataInput<T> };
+/** Distributed over the types, so a list of events pairs each type with its own data. */
+export type EventInput<T extends EventType = EventType> = T extends EventType ? TypedEventInput<T> : never;
 
 export interface EventPublisher {
   /** Rejects with a ValidationError, publishing nothing, for an unknown type or data that fails the type's schema. */
-  publish<T extends EventType>(event: EventInput<T>): Promise<AspEvent>;
+  publish<T extends EventType>(event: TypedEventInput<T>): Promise<AspEvent>;
 }
 
 const encoder = new TextEncoder();

@@ -11,7 +11,8 @@ import type { CatalogueEventType } from "../../schemas/events/index.ts";
 import { eventData, probeEstimate } from "../support/event-fixtures.ts";
 
 // Only the fields a test is about; the rest of each type's data comes from the catalogue's sample.
-const toEvents = (inputs: EventInput[]): AspEvent[] =>
+type PartialEventInput = Omit<EventInput, "type" | "data"> & { type: CatalogueEventType; data: Record<string, unknown> };
+const toEvents = (inputs: Array<EventInput | PartialEventInput>): AspEvent[] =>
   inputs.map((input) => eventSchema.parse({ id: nuid.next(), ...input, data: eventData(input.type as CatalogueEventType, input.data as Record<string, unknown>) }));
 
 describe("run view (events → state)", () => {

@@ -52,7 +52,8 @@ export function sampleRunEvents(runId: string, options: { startMs?: number; writ
   ];
   let index = 0;
   const stamp = (events: Array<Omit<EventInput, "runId" | "time">>): EventInput[] =>
-    events.map((event) => ({ ...event, runId, time: new Date(start + 1000 * index++).toISOString() }));
+    // The spread loses the pairing of each type with its data that the list above was checked for.
+    events.map((event) => ({ ...event, runId, time: new Date(start + 1000 * index++).toISOString() }) as EventInput);
   return { early: stamp(early), coding: stamp(coding), finishing: stamp(finishing) };
 }
 
