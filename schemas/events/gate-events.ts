@@ -4,6 +4,10 @@ import { eventEntry } from "./event-entry.ts";
 
 /** A finding as a gate verdict carries it: a reviewer's finding, or one made from a failing test or build error. */
 const verdictFindingSchema = findingSchema.extend({
+  // Looser than a reviewer's reply: the gate also makes findings from build output, whose text may be empty,
+  // and a verdict that records them must never fail to be emitted over it.
+  category: z.string(),
+  description: z.string(),
   reviewer: z.string().optional().describe("the reviewer, test runner or build tool that raised it"),
   id: z.string().optional().describe("`DR-<n>` / `CR-<n>`, kept across rounds"),
   downgradedFrom: severitySchema.optional().describe("the severity a high or critical finding without evidence had"),
