@@ -193,7 +193,8 @@ export function applyRunEvent(previous: RunView | undefined, event: AspEvent, on
     }
     case "gate.verdict": {
       const { stage, round, verdict, passed, next, decidedBy, findings } = known.data;
-      const views = findings.map((finding): GateFindingView => ({
+      // A finding without a description (possible from empty build output) has nothing to show.
+      const views = findings.filter((finding) => finding.description !== "").map((finding): GateFindingView => ({
         reviewer: finding.reviewer,
         severity: finding.severity,
         id: finding.id,
