@@ -63,7 +63,18 @@ export async function runDispatchOverhead(options: { jobs?: number; throughputJo
     const stored = performance.now();
     // As in agents/code/write-files.ts, the file.written event is sent, not waited for: the job runtime
     // stores a job's events before its result. Each phase still waits for every acknowledgement (below).
-    const event = events.publish({ runId, agent: "code", type: "file.written", jobId, data: { path: entry.path, artifact } });
+    const event = events.publish({ runId, agent: "code", type: "file.written", jobId, data: {
+      path: entry.path,
+      type: entry.type,
+      bytes: Number(reply.output.metadata.bytes),
+      lines: reply.output.content.split("\n").length,
+      sha256: digest,
+      round: 1,
+      writer: reply.output.metadata.writer,
+      artifact,
+      attempt: 1,
+      continuations: Number(reply.output.metadata.continuations),
+    } });
     pendingEvents.push(event.then(() => phases.eventMs.push(performance.now() - stored)));
     const finished = performance.now();
     phases.requestMs.push(replied - started);

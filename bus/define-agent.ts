@@ -2,6 +2,7 @@ import type { Logger } from "pino";
 import type { ZodType } from "zod";
 import type { Clock } from "./clock.ts";
 import type { Codec } from "./codec.ts";
+import type { EventDataInput, EventType } from "../schemas/events/index.ts";
 
 /** Everything a handler may touch. Side effects come only through here (and through `deps`). */
 export interface JobContext<D = unknown> {
@@ -21,8 +22,12 @@ export interface JobContext<D = unknown> {
   clock: Clock;
   /** Aborted when the process drains past its grace period or the job can no longer be answered. */
   signal: AbortSignal;
-  /** Publishes an event of this run, tagged with this job. Stored before the job's result even when not awaited. */
-  emit(type: string, data?: Record<string, unknown>): Promise<void>;
+  /**
+   * Publishes an event of this run, tagged with this job. Stored before the job's result even when not awaited.
+   * The type is a key of the event catalogue (schemas/events/) or a plug-in's own `x.<plugin>.<name>`; data that
+   * does not match the type's schema rejects with a ValidationError, and the job fails.
+   */
+  emit<T extends EventType>(type: T, data: EventDataInput<T>): Promise<void>;
   /** Tells JetStream the job is still alive (also sent automatically every ack wait / 3). */
   working(): void;
 }

@@ -2,16 +2,21 @@ import { type ConsumerMessages, type NatsConnection } from "nats";
 import { publishRetries } from "./publish-retries.ts";
 import { storedMessages } from "./stored-messages.ts";
 import { eventSchema, type AspEvent } from "../schemas/event.ts";
+import { checkEmittedData, type EventDataInput, type EventType } from "../schemas/events/index.ts";
 import { BusError, ValidationError } from "../errors/index.ts";
 import { stampEvent } from "./event-stamp.ts";
 import type { Clock } from "./clock.ts";
 import type { Subjects } from "./subjects.ts";
 
-export type EventInput = Omit<AspEvent, "id" | "time" | "data" | "instance"> &
-  Partial<Pick<AspEvent, "id" | "time" | "instance">> & { data?: Record<string, unknown> };
+/** An event to publish: its type is a catalogue key (or a plug-in's `x.` type) and its data that type's (schemas/events/). */
+export type TypedEventInput<T extends EventType> = Omit<AspEvent, "id" | "time" | "type" | "data" | "instance"> &
+  Partial<Pick<AspEvent, "id" | "time" | "instance">> & { type: T; data: EventDataInput<T> };
+/** Distributed over the types, so a list of events pairs each type with its own data. */
+export type EventInput<T extends EventType = EventType> = T extends EventType ? TypedEventInput<T> : never;
 
 export interface EventPublisher {
-  publish(event: EventInput): Promise<AspEvent>;
+  /** Rejects with a ValidationError, publishing nothing, for an unknown type or data that fails the type's schema. */
+  publish<T extends EventType>(event: TypedEventInput<T>): Promise<AspEvent>;
 }
 
 const encoder = new TextEncoder();
@@ -30,6 +35,7 @@ export function createEventPublisher(options: {
   const js = options.connection.jetstream();
   return {
     async publish(input) {
+      // Checked in stampEvent, where every publish passes, because plug-ins are JavaScript and skip the compiler's check.
       const event = stampEvent(input, options);
       const subject = options.subjects.event(event.runId, event.agent, event.type);
       try {
@@ -172,10 +178,10 @@ export async function replayEvents(options: ReplayOptions): Promise<Replay> {
   };
 }
 
-/** Every stored event of one run (or of all runs), collected: a replay without follow. */
-export async function readStoredEvents(connection: NatsConnection, subjects: Subjects, runId?: string): Promise<AspEvent[]> {
+/** Every stored event of one run (or of all runs), collected: a replay without follow. Messages that are not events go to onInvalid. */
+export async function readStoredEvents(connection: NatsConnection, subjects: Subjects, runId?: string, onInvalid?: (error: ValidationError) => void): Promise<AspEvent[]> {
   const events: AspEvent[] = [];
-  const replay = await replayEvents({ connection, subjects, ...(runId ? { runId } : {}), onEvent: (event) => void events.push(event) });
+  const replay = await replayEvents({ connection, subjects, ...(runId ? { runId } : {}), onEvent: (event) => void events.push(event), ...(onInvalid ? { onInvalid } : {}) });
   await replay.done;
   return events;
 }

@@ -1,6 +1,8 @@
 import type { Logger } from "pino";
 import { isRetryable, serializeError, type SerializedError } from "../errors/index.ts";
 import { eventTypes } from "../schemas/event.ts";
+import type { EventDataInput, EventType } from "../schemas/events/index.ts";
+import { jobEvent } from "./job-events.ts";
 import type { JobMetadata } from "./headers.ts";
 import { headerNames } from "./headers.ts";
 import { executeJob, type ExecutionEnvironment } from "./job-execution.ts";
@@ -45,10 +47,7 @@ export async function deliverUntilSettled<I, O, D>(environment: ExecutionEnviron
   for (let attempt = 1; ; attempt++) {
     const metadata = { ...job.metadata, attempt };
     const logger = job.logger.child({ runId: metadata.runId, jobId: metadata.jobId, attempt });
-    const emit = (type: string, data: Record<string, unknown>) =>
-      environment.events
-        .publish({ runId: metadata.runId, agent, type, jobId: metadata.jobId, taskId: metadata.taskId, traceId: metadata.traceId, attempt, data })
-        .then(() => undefined);
+    const emit = <T extends EventType>(type: T, data: EventDataInput<T>) => environment.events.publish(jobEvent({ ...metadata, agent }, type, data)).then(() => undefined);
     const delivery: InMemoryDelivery = { agent, runId: metadata.runId, jobId: metadata.jobId, attempt, outcome: "completed", heartbeats: 0 };
     await emit(eventTypes.jobStarted, { instance: environment.instanceId });
     const outcome = await executeJob(environment, {

@@ -1,4 +1,5 @@
-import type { EventInput } from "./events.ts";
+import type { EventDataInput, EventType } from "../schemas/events/index.ts";
+import type { TypedEventInput } from "./events.ts";
 import type { JobAddress } from "./job-address.ts";
 
 /** What a job's events carry besides their type and data: its address and whatever else is known of it. */
@@ -13,7 +14,7 @@ export interface JobEventSource extends JobAddress {
  * runtime's lifecycle events, the dead-letter listener. Each of them tags the event the same way,
  * so a consumer finds a job's events by the same ids whichever process published them.
  */
-export function jobEvent(source: JobEventSource, type: EventInput["type"], data: Record<string, unknown> = {}): EventInput {
+export function jobEvent<T extends EventType>(source: JobEventSource, type: T, data: EventDataInput<T>): TypedEventInput<T> {
   return {
     runId: source.runId,
     agent: source.agent,

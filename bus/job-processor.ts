@@ -1,6 +1,7 @@
 import type { JetStreamClient, JetStreamManager, JsMsg } from "nats";
 import { isRetryable, serializeError } from "../errors/index.ts";
 import { eventTypes } from "../schemas/event.ts";
+import type { EventDataInput, EventType } from "../schemas/events/index.ts";
 import { headerNames, headersToRecord, readJobMetadata, unaddressableRunId, type JobMetadata } from "./headers.ts";
 import { jobCancelledEvent } from "./job-cancellation.ts";
 import { executeJob, type ExecutionEnvironment } from "./job-execution.ts";
@@ -65,7 +66,7 @@ export async function processJobMessage<I, O, D>(
   const logger = environment.logger.child({ runId: metadata.runId, jobId: metadata.jobId, attempt });
   const address: JobAddress = { runId: metadata.runId, agent, jobId: metadata.jobId };
   job.address = address;
-  const emit = (type: string, data: Record<string, unknown>) =>
+  const emit = <T extends EventType>(type: T, data: EventDataInput<T>) =>
     environment.events
       .publish(jobEvent(metadata, type, data))
       .catch((error: unknown) => logger.warn({ err: error, type }, "could not publish event"));

@@ -135,7 +135,8 @@ export async function historyCommand(command: "runs" | "show" | "stats", argv: s
   const runId = command === "show" ? parsed.positionals[0] : undefined;
   const session = await openBus(env, `asp-${command}`);
   try {
-    const entries = await loadRunHistory(session.connection, session.subjects, runId ? { runId } : {});
+    const onInvalid = (error: Error) => io.stderr.write(`skipped event: ${error.message}\n`);
+    const entries = await loadRunHistory(session.connection, session.subjects, runId ? { runId, onInvalid } : { onInvalid });
     const json = parsed.values.json;
     if (command === "runs") {
       if (json) for (const { view: _view, state: _state, ...entry } of entries) io.stdout.write(`${JSON.stringify(entry)}\n`);

@@ -2,20 +2,23 @@ import type { NatsConnection } from "nats";
 import { systemClock } from "../bus/clock.ts";
 import { createEventPublisher } from "../bus/events.ts";
 import type { Subjects } from "../bus/subjects.ts";
+import type { EventDataInput } from "../schemas/events/index.ts";
 import { exitText, type SupervisionHooks } from "./supervisor.ts";
+
+type SupervisionEventType = "agent.restarting" | "agent.restarted" | "agent.gave_up";
 
 /** Fleet events belong to no run; they are recorded under this reserved run id (a valid token no run uses). */
 export const fleetRunId = "_fleet";
 
 export interface SupervisionEvents {
-  publish(type: "agent.restarting" | "agent.restarted" | "agent.gave_up", agent: string, data: Record<string, unknown>): void;
+  emit<T extends SupervisionEventType>(type: T, agent: string, data: EventDataInput<T>): void;
 }
 
 /** Supervision events on `<ns>.events._fleet.<agent>.agent.*`: `asp watch _fleet` and the dashboard can follow them. */
 export function createSupervisionEvents(connection: NatsConnection, subjects: Subjects, instanceId: string): SupervisionEvents {
   const events = createEventPublisher({ connection, subjects, clock: systemClock, instanceId });
   return {
-    publish(type, agent, data) {
+    emit(type, agent, data) {
       // Best effort: a fleet whose server is away still restarts its agents; the log line says it all.
       events.publish({ runId: fleetRunId, agent, type, data }).catch(() => undefined);
     },
@@ -29,15 +32,15 @@ export function supervisionHooks(options: { notice(line: string): void; events: 
     onRestarting(exit) {
       if (options.isStopping()) return;
       notice(`warning: ${exit.name} (${exit.instance ?? "?"}) exited (${exitText(exit)}); restart ${exit.restart} in ${(exit.delayMs / 1000).toFixed(1)} s; log ${exit.logFile}`);
-      events.publish("agent.restarting", exit.name, { instance: exit.instance ?? null, exitCode: exit.exitCode, signal: exit.signal, restart: exit.restart, delayMs: exit.delayMs, logFile: exit.logFile, ...(exit.failedToStart ? { failedToStart: exit.failedToStart } : {}) });
+      events.emit("agent.restarting", exit.name, { instance: exit.instance ?? null, exitCode: exit.exitCode, signal: exit.signal, restart: exit.restart, delayMs: exit.delayMs, logFile: exit.logFile, ...(exit.failedToStart ? { failedToStart: exit.failedToStart } : {}) });
     },
     onRestarted(restarted) {
       notice(`${restarted.name} restarted as ${restarted.instance ?? "?"} (restart ${restarted.restart})`);
-      events.publish("agent.restarted", restarted.name, { instance: restarted.instance ?? null, previousInstance: restarted.previousInstance ?? null, restart: restarted.restart });
+      events.emit("agent.restarted", restarted.name, { instance: restarted.instance ?? null, previousInstance: restarted.previousInstance ?? null, restart: restarted.restart });
     },
     onGaveUp(gaveUp) {
       notice(`error: ${gaveUp.reason}`);
-      events.publish("agent.gave_up", gaveUp.name, { instance: gaveUp.instance ?? null, exits: gaveUp.exits, reason: gaveUp.reason, exitCode: gaveUp.exitCode, signal: gaveUp.signal, logFile: gaveUp.logFile });
+      events.emit("agent.gave_up", gaveUp.name, { instance: gaveUp.instance ?? null, exits: gaveUp.exits, reason: gaveUp.reason, exitCode: gaveUp.exitCode, signal: gaveUp.signal, logFile: gaveUp.logFile });
     },
   };
 }

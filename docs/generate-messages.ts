@@ -4,9 +4,9 @@ import { fileURLToPath } from "node:url";
 import { z, type ZodType } from "zod";
 import { createSubjects } from "../bus/subjects.ts";
 import { designSchema } from "../schemas/design.ts";
-import { eventSchema, eventTypes } from "../schemas/event.ts";
+import { eventSchema } from "../schemas/event.ts";
+import { eventFamilies, extensionEventPrefix } from "../schemas/events/index.ts";
 import { codeResultSchema, fileJobSchema, fileResultHeadersSchema } from "../schemas/file-job.ts";
-import { llmCallSchema } from "../schemas/llm-call.ts";
 import { manifestSchema } from "../schemas/manifest.ts";
 import { pipelineSchema } from "../schemas/pipeline.ts";
 import { planSchema } from "../schemas/plan.ts";
@@ -31,7 +31,6 @@ interface MessageDoc {
 
 const messages: MessageDoc[] = [
   { name: "Event envelope", source: "schemas/event.ts eventSchema", where: "`<ns>.events.<runId>.<agent>.<event>` (stream `<NS>_EVENTS`)", schema: eventSchema },
-  { name: "llm.call event data", source: "schemas/llm-call.ts llmCallSchema", where: "`data` of every `llm.call` event", schema: llmCallSchema },
   { name: "Run request", source: "schemas/run.ts runRequestSchema", where: "`<ns>.jobs.orchestrator` (what `asp run` submits)", schema: runRequestSchema },
   { name: "Run summary", source: "schemas/run.ts runSummarySchema", where: "result of the orchestrator job; `data` of `run.completed` / `run.failed`", schema: runSummarySchema },
   { name: "Stage input", source: "schemas/run.ts stageInputSchema", where: "`<ns>.jobs.<stage agent>`: every stage's job (earlier outputs under their keys)", schema: stageInputSchema },
@@ -54,6 +53,8 @@ const messages: MessageDoc[] = [
   { name: "History record", source: "schemas/postmortem.ts historyRecordSchema", where: "history KV bucket `<ns>-history`, key = run id", schema: historyRecordSchema },
 ];
 
+/** The anchor GitHub gives a heading: lower case, punctuation other than - and _ dropped, spaces as -. */
+const headingAnchor = (heading: string) => heading.toLowerCase().replace(/[^a-z0-9 _-]/g, "").replace(/ /g, "-");
 const anchor = (name: string) => name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
 
 function subjectsTable(): string {
@@ -75,6 +76,88 @@ function subjectsTable(): string {
   return ["| what | subject / bucket (namespace `asp`) | kind |", "| --- | --- | --- |", ...rows.map(([what, subject, kind]) => `| ${what} | \`${placeholder(subject!)}\` | ${kind} |`)].join("\n");
 }
 
+/**
+ * The event catalogue (schemas/events/): every type, who emits it, what it means, and its data's
+ * JSON Schema, family by family. Emitting a type outside it fails, so this list is complete.
+ */
+function eventCatalogueSection(): string[] {
+  const families = eventFamilies.map((family) => ({ ...family, types: Object.keys(family.events) }));
+  const parts = [
+    "## Event catalogue",
+    "",
+    "Every event's `data` is validated against its type's schema in `schemas/events/` (one file per family) when it is emitted:",
+    "an unknown type, data that fails the schema, or a field the schema does not name is refused with a ValidationError.",
+    "Consumers (`asp watch`, the dashboard, `asp runs` / `asp show`, the postmortem, the budget guard) read events through",
+    "the same catalogue (`readEvent`, `parseEventData`, `knownEvents`); an event that fails its schema is reported and skipped.",
+    "",
+    `Plug-ins emit their own types under \`${extensionEventPrefix}<plugin>.<name>\` (e.g. \`${extensionEventPrefix}license-check.scanned\`) with any JSON object as data;`,
+    "the core stores them and reads nothing in them (decision 1310).",
+    "",
+    "About `llm.call`: the envelope's `agent` is the agent process that made the call (e.g. `review-security`), while `data.agent`",
+    "is the call's identity, which picks its model and routes it in the model server, and may be finer: a reviewer's is",
+    "`<reviewer>:<artefact>` (e.g. `review-security:code`). The postmortem's cost per agent groups by the envelope's `agent`.",
+    "",
+    "| family | event types |",
+    "| --- | --- |",
+    ...families.map((family) => `| ${family.name} | ${family.types.map((type) => `[\`${type}\`](#${headingAnchor(`Event ${type}`)})`).join(", ")} |`),
+    "",
+  ];
+  for (const family of families) {
+    parts.push(`### ${family.name}`, "", `Source: \`${family.source}\`.`, "");
+    for (const type of family.types) {
+      const entry = family.events[type]!;
+      const jsonSchema = z.toJSONSchema(entry.data, { io: "input", unrepresentable: "any" });
+      parts.push(
+        `#### Event ${type}`,
+        "",
+        `${entry.description} Emitted by: ${entry.emittedBy}.${entry.openData ? " Fields beyond these are kept." : ""}`,
+        "",
+        fieldTable(jsonSchema as JsonSchemaNode),
+        "",
+        "<details><summary>JSON Schema</summary>",
+        "",
+        "```json",
+        JSON.stringify(jsonSchema, null, 2),
+        "```",
+        "",
+        "</details>",
+        "",
+      );
+    }
+  }
+  return parts;
+}
+
+interface JsonSchemaNode {
+  type?: string | string[];
+  description?: string;
+  properties?: Record<string, JsonSchemaNode>;
+  required?: string[];
+  anyOf?: JsonSchemaNode[];
+  enum?: unknown[];
+  items?: JsonSchemaNode;
+}
+
+/** A short type name for the field table; the full shape is in the JSON Schema below it. */
+function typeName(node: JsonSchemaNode): string {
+  if (node.enum) return node.enum.map((value) => JSON.stringify(value)).join(" \\| ");
+  if (node.anyOf) return node.anyOf.map(typeName).join(" \\| ");
+  if (node.type === "array") return `${node.items ? typeName(node.items) : "unknown"}[]`;
+  if (Array.isArray(node.type)) return node.type.join(" \\| ");
+  return node.type ?? "any";
+}
+
+function fieldTable(schema: JsonSchemaNode): string {
+  const properties = Object.entries(schema.properties ?? {});
+  if (properties.length === 0) return "No fields.";
+  const required = new Set(schema.required ?? []);
+  const rows = properties.map(([name, node]) => {
+    const description = (node.description ?? node.anyOf?.find((option) => option.description)?.description ?? "").replaceAll("|", "\\|").replaceAll("\n", " ");
+    return `| \`${name}\` | ${typeName(node)} | ${required.has(name) ? "yes" : "no"} | ${description} |`;
+  });
+  return ["| field | type | required | meaning |", "| --- | --- | --- | --- |", ...rows].join("\n");
+}
+
 export function generateMessagesDoc(): string {
   const parts = [
     "# Messages and subjects",
@@ -88,10 +171,7 @@ export function generateMessagesDoc(): string {
     "",
     subjectsTable(),
     "",
-    "## Well-known event types",
-    "",
-    [...new Set<string>([...Object.values(eventTypes), "file.started", "file.failed", "manifest.ready", "manifest.rejected", "code.waves", "code.cycle", "review.reviewer_failed", "plan.ready", "tests.finished", "stage.failed", "gate.waiting", "gate.decided", "run.budget_exceeded", "run.resumed", "run.attempt_started", "file.reused"])].map((type) => `\`${type}\``).join(", "),
-    "",
+    ...eventCatalogueSection(),
     "## Message schemas",
     "",
     ...messages.map((message) => `- [${message.name}](#${anchor(message.name)}): ${message.where}`),

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { CatalogueEventType } from "./events/catalogue.ts";
 
 /** The envelope of every lifecycle event on `<ns>.events.<runId>.<agent>.<event>`. */
 export const eventSchema = z.object({
@@ -16,7 +17,10 @@ export const eventSchema = z.object({
 });
 export type AspEvent = z.infer<typeof eventSchema>;
 
-/** Well-known event types. Agents may publish others; consumers ignore what they do not know. */
+/**
+ * Names for the runtime's and the orchestrator's common event types. The full list, with each type's
+ * data schema, is the event catalogue (schemas/events/); a type outside it is refused when emitted.
+ */
 export const eventTypes = {
   jobStarted: "job.started",
   jobCompleted: "job.completed",
@@ -31,4 +35,4 @@ export const eventTypes = {
   runFailed: "run.failed",
   stageStarted: "stage.started",
   stageCompleted: "stage.completed",
-} as const;
+} as const satisfies Record<string, CatalogueEventType>;

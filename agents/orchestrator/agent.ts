@@ -169,8 +169,9 @@ export const orchestratorAgent = defineAgent<RunRequest, RunSummary, Orchestrato
               round,
               verdict: result.decision.verdict,
               passed: result.decision.passed,
-              next: result.decision.passed ? "continue" : result.decision.exhausted ? "fail" : result.decision.goto,
-              summary: reply.output.summary ?? null,
+              // A decision without goto is exhausted (state-machine.ts), so the last "fail" is never reached; it keeps `next` a string.
+              next: result.decision.passed ? "continue" : result.decision.exhausted ? "fail" : (result.decision.goto ?? "fail"),
+              summary: typeof reply.output.summary === "string" ? reply.output.summary : null,
               findings: feedbackFromGate(stage.id, round, reply.output).findings,
               decidedBy: "agent",
             });

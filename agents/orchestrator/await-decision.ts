@@ -1,4 +1,5 @@
 import type { NatsConnection } from "nats";
+import { parseEventData } from "../../schemas/events/index.ts";
 import { replayEvents } from "../../bus/events.ts";
 import { BusError } from "../../errors/index.ts";
 import type { Subjects } from "../../bus/subjects.ts";
@@ -26,8 +27,11 @@ export async function awaitGateDecision(options: {
     runId: options.runId,
     follow: true,
     onEvent: (event) => {
-      if (event.type !== "gate.decided" || event.data.stage !== options.stage || event.data.round !== options.round) return;
-      resolveDecision({ decision: event.data.decision === "approve" ? "approve" : "reject", note: String(event.data.note ?? ""), decidedBy: String(event.data.decidedBy ?? "unknown") });
+      if (event.type !== "gate.decided") return;
+      // Through the catalogue: a malformed decision is never read as an approval (nor a rejection); the gate keeps waiting.
+      const decided = parseEventData(event, "gate.decided");
+      if (!decided.success || decided.data.stage !== options.stage || decided.data.round !== options.round) return;
+      resolveDecision({ decision: decided.data.decision, note: decided.data.note, decidedBy: decided.data.decidedBy });
     },
   });
   const timer = setTimeout(() => resolveDecision(undefined), Math.max(0, options.timeoutMs));

@@ -1,3 +1,5 @@
+import type { EventDataInput } from "../../schemas/events/index.ts";
+
 /**
  * A stage whose agent has no live instance would wait silently until its timeout, which for the
  * code stage is 15 minutes. While a stage's job is pending, this looks for live instances of its
@@ -10,7 +12,7 @@ export interface StagePresenceOptions {
   round: number;
   /** Live instances of the agent in this namespace (NATS service PING). */
   countInstances(agent: string): Promise<number>;
-  emit(type: "stage.waiting" | "stage.agent_available", data: Record<string, unknown>): Promise<void>;
+  emit<T extends "stage.waiting" | "stage.agent_available">(type: T, data: EventDataInput<T>): Promise<void>;
   /** The first look; a stage an agent answers within it costs no look at all. */
   firstCheckMs?: number;
   intervalMs?: number;

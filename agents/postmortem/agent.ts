@@ -21,7 +21,10 @@ export const postmortemAgent = defineAgent<PostmortemInput, Postmortem, AgentDep
   output: postmortemSchema,
   async handle(input, context) {
     const events = await context.deps.readRunEvents(input.runId);
-    const metrics = computeMetrics({ runId: input.runId, outcome: input.outcome, plan: input.plan, code: input.code, events, now: context.clock.now() });
+    const metrics = computeMetrics({ runId: input.runId, outcome: input.outcome, plan: input.plan, code: input.code, events,
+      now: context.clock.now(),
+      onInvalid: (error) => context.logger.warn({ err: error }, "event skipped by the postmortem: it fails its catalogue schema"),
+    });
     let proposal: Postmortem["proposal"] = null;
     try {
       proposal = await modelForJob(context).structured({

@@ -1,6 +1,7 @@
 import { costByAttempt } from "../shared/attempt-costs.ts";
 import { findingKey } from "../shared/finding-identity.ts";
 import type { AspEvent } from "../../schemas/event.ts";
+import { knownEvents, type EventData, type InvalidEventReporter, type KnownEvent } from "../../schemas/events/index.ts";
 import type { CodeResult } from "../../schemas/file-job.ts";
 import type { Plan } from "../../schemas/plan.ts";
 import type { Defect, Postmortem, UsageTotals } from "../../schemas/postmortem.ts";
@@ -9,13 +10,13 @@ import { addedAndModified, changeSizeOf } from "./change-size.ts";
 
 const emptyTotals = (): UsageTotals => ({ calls: 0, inputTokens: 0, outputTokens: 0, cacheWriteTokens: 0, cacheReadTokens: 0, costUsd: 0 });
 
-function addCall(totals: UsageTotals, data: Record<string, unknown>): void {
+function addCall(totals: UsageTotals, data: EventData<"llm.call">): void {
   totals.calls += 1;
-  totals.inputTokens += Number(data.inputTokens ?? 0);
-  totals.outputTokens += Number(data.outputTokens ?? 0);
-  totals.cacheWriteTokens += Number(data.cacheWriteTokens ?? 0);
-  totals.cacheReadTokens += Number(data.cacheReadTokens ?? 0);
-  totals.costUsd += Number(data.costUsd ?? 0);
+  totals.inputTokens += data.inputTokens;
+  totals.outputTokens += data.outputTokens;
+  totals.cacheWriteTokens += data.cacheWriteTokens;
+  totals.cacheReadTokens += data.cacheReadTokens;
+  totals.costUsd += data.costUsd;
   // One call priced at the default (a model llm/pricing.ts does not know) makes the sum an estimate.
   if (data.estimated === true) totals.costEstimated = true;
 }
@@ -44,14 +45,16 @@ function injectionPhase(finding: Pick<Finding, "target">, removedIn: string): st
  * finding raised in several rounds of a gate (by its id, or by what and where it is) is one defect, with
  * the rounds it was raised in: a defect fixed and raised again counts once, not once per round.
  */
-export function defectLog(events: AspEvent[]): Defect[] {
+export function defectLog(events: AspEvent[], onInvalid?: InvalidEventReporter): Defect[] {
+  return defectsOf(knownEvents(events, onInvalid));
+}
+
+function defectsOf(events: KnownEvent[]): Defect[] {
   const defects: Defect[] = [];
   const byIdentity = new Map<string, Defect>();
   for (const event of events) {
     if (event.type !== "gate.verdict") continue;
-    const stage = String(event.data.stage);
-    const round = Number(event.data.round ?? 1);
-    const findings = (event.data.findings ?? []) as Array<Finding & { reviewer?: string; id?: string }>;
+    const { stage, round, findings } = event.data;
     for (const finding of findings) {
       if (finding.severity === "info") continue;
       const identity = `${stage}|${finding.id ?? findingKey(finding)}`;
@@ -102,6 +105,8 @@ export interface MetricsInput {
   code?: CodeResult;
   events: AspEvent[];
   now: number;
+  /** Told of each event that fails its catalogue schema; the figures leave it out. */
+  onInvalid?: InvalidEventReporter;
 }
 
 /** Every figure of the postmortem, from the run's events alone; the proposal is added later. */
@@ -111,34 +116,38 @@ export function computeMetrics(input: MetricsInput): Omit<Postmortem, "proposal"
   const costByFile: Record<string, UsageTotals> = {};
   let reviewUsd = 0;
   let failureUsd = 0;
-  for (const event of input.events) {
+  // Parsed once through the catalogue; an invalid event is reported here and left out of every figure below.
+  const events = knownEvents(input.events, input.onInvalid);
+  for (const event of events) {
     if (event.type !== "llm.call") continue;
+    // Per agent process (the envelope's agent), not per call identity (data.agent, e.g. review-security:code).
     addCall(totals, event.data);
     addCall((costByAgent[event.agent] ??= emptyTotals()), event.data);
-    if (typeof event.data.file === "string") addCall((costByFile[event.data.file] ??= emptyTotals()), event.data);
-    const cost = Number(event.data.costUsd ?? 0);
+    if (event.data.file !== undefined) addCall((costByFile[event.data.file] ??= emptyTotals()), event.data);
+    const cost = event.data.costUsd;
     if (reviewAgents.test(event.agent)) reviewUsd += cost;
     else if (roundOfJob(event.jobId) > 1) failureUsd += cost;
   }
   const timeByStageMs: Record<string, number> = {};
   const gateDecisions: Postmortem["gateDecisions"] = [];
-  for (const event of input.events) {
+  for (const event of events) {
     if (event.type === "stage.completed") {
-      const stage = String(event.data.stage);
-      timeByStageMs[stage] = (timeByStageMs[stage] ?? 0) + Number(event.data.durationMs ?? 0);
+      const { stage, durationMs } = event.data;
+      timeByStageMs[stage] = (timeByStageMs[stage] ?? 0) + durationMs;
     }
     if (event.type === "gate.verdict") {
-      gateDecisions.push({ stage: String(event.data.stage), round: Number(event.data.round ?? 1), verdict: String(event.data.verdict), decidedBy: String(event.data.decidedBy ?? "agent") });
+      const { stage, round, verdict, decidedBy } = event.data;
+      gateDecisions.push({ stage, round, verdict, decidedBy });
     }
     if (event.type === "gate.decided") {
-      const verdict = event.data.decision === "approve" ? "APPROVED" : "REJECTED";
-      const note = event.data.note ? ` (${String(event.data.note)})` : "";
-      gateDecisions.push({ stage: String(event.data.stage), round: Number(event.data.round ?? 1), verdict: `${verdict}${note}`, decidedBy: String(event.data.decidedBy ?? "human") });
+      const { stage, round, decision, note, decidedBy } = event.data;
+      const verdict = decision === "approve" ? "APPROVED" : "REJECTED";
+      gateDecisions.push({ stage, round, verdict: `${verdict}${note ? ` (${note})` : ""}`, decidedBy });
     }
   }
-  const startedAt = input.events.find((event) => event.type === "run.started")?.time ?? input.events[0]?.time;
+  const startedAt = events.find((event) => event.type === "run.started")?.time ?? input.events[0]?.time;
   const durationMs = startedAt ? Math.max(0, input.now - Date.parse(startedAt)) : 0;
-  const defects = defectLog(input.events);
+  const defects = defectsOf(events);
   const changeSize = changeSizeOf(input.code);
   // A change request is measured on its new and changed lines, not on the repository it changes (PSP A&M).
   const lines = changeSize ? addedAndModified(changeSize) : (input.code?.files ?? []).reduce((sum, file) => sum + file.lines, 0);
@@ -170,7 +179,7 @@ export function computeMetrics(input: MetricsInput): Omit<Postmortem, "proposal"
     costByFile,
     timeByStageMs,
     gateDecisions,
-    attempts: costByAttempt(input.events),
+    attempts: costByAttempt(events),
     ...(changeSize ? { changeSize } : {}),
   };
 }

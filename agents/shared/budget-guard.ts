@@ -1,6 +1,8 @@
 import type { NatsConnection, Subscription } from "nats";
 import type { Subjects } from "../../bus/subjects.ts";
 import { replayEvents, safeParseEvent } from "../../bus/events.ts";
+import type { AspEvent } from "../../schemas/event.ts";
+import { parseEventData, type InvalidEventReporter } from "../../schemas/events/index.ts";
 import { BudgetExceededError } from "../../errors/index.ts";
 import type { RunStore } from "./run-store.ts";
 
@@ -24,16 +26,19 @@ interface RunSpending {
 /** Runs a long-lived agent remembers; the oldest is forgotten (and re-read if it comes back). */
 const rememberedRuns = 256;
 
-export function createBudgetGuard(options: { connection: NatsConnection; subjects: Subjects; runs: RunStore }): BudgetGuard {
+export function createBudgetGuard(options: { connection: NatsConnection; subjects: Subjects; runs: RunStore; onInvalid?: InvalidEventReporter }): BudgetGuard {
   const { connection, subjects, runs } = options;
   const byRun = new Map<string, Promise<RunSpending>>();
   let live: Subscription | undefined;
 
-  const count = (spending: RunSpending, id: string, cost: unknown) => {
+  const count = (spending: RunSpending, event: AspEvent) => {
     // Replay and the live tap overlap; event ids keep each call counted once.
-    if (spending.seen.has(id)) return;
-    spending.seen.add(id);
-    spending.spentUsd += Number(cost ?? 0);
+    if (spending.seen.has(event.id)) return;
+    spending.seen.add(event.id);
+    // Through the catalogue: a call whose data fails its schema is reported and counts nothing, rather than NaN.
+    const call = parseEventData(event, "llm.call");
+    if (call.success) spending.spentUsd += call.data.costUsd;
+    else options.onInvalid?.(call.error, event);
   };
 
   const startLiveTap = () => {
@@ -44,7 +49,7 @@ export function createBudgetGuard(options: { connection: NatsConnection; subject
         const parsed = safeParseEvent(message.data);
         if (!parsed.success) return;
         const spending = byRun.get(parsed.data.runId);
-        void spending?.then((value) => count(value, parsed.data.id, parsed.data.data.costUsd));
+        void spending?.then((value) => count(value, parsed.data));
       },
     });
   };
@@ -63,7 +68,7 @@ export function createBudgetGuard(options: { connection: NatsConnection; subject
           runId,
           // Only the run's llm.call events are read, not every event of the run.
           type: "llm.call",
-          onEvent: (event) => count(value, event.id, event.data.costUsd),
+          onEvent: (event) => count(value, event),
         });
         await replay.done;
         return value;

@@ -32,7 +32,12 @@ export function buildAgentDeps(context: BuildDepsContext, env: Record<string, st
     jobs: createJobClient({ connection, subjects, logger }),
     artifacts: createArtifactStore(connection, subjects),
     history: createHistoryStore(connection, subjects),
-    budget: createBudgetGuard({ connection, subjects, runs: createRunStore(connection, subjects) }),
+    budget: createBudgetGuard({
+      connection,
+      subjects,
+      runs: createRunStore(connection, subjects),
+      onInvalid: (error) => logger.warn({ err: error }, "llm.call event skipped by the budget: it fails its catalogue schema"),
+    }),
     subjects,
     codeWriteOrder: agentConfig.codeWriteOrder,
     reviewerTimeouts: agentConfig.reviewerTimeouts,

@@ -36,7 +36,7 @@ export function expectedCallCost(model: string, request: CallShape): number {
 export function modelForJob(context: JobContext<AgentDeps>) {
   // Not awaited: the job runtime stores every event of a job before its result, so the next model
   // call (or the result) need not wait for this one's record to be acknowledged.
-  const onCall = (record: LlmCallRecord) => void context.emit("llm.call", record as unknown as Record<string, unknown>);
+  const onCall = (record: LlmCallRecord) => void context.emit("llm.call", record);
   const { model, budget } = context.deps;
   const guard = async (request: CallShape) => {
     context.working();

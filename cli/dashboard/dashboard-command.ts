@@ -28,7 +28,10 @@ export async function dashboardCommand(argv: string[], io: CommandIo, env: Recor
   }
   const session = await openBus(env, "asp-dashboard");
   try {
-    const server = await startDashboardServer({ connection: session.connection, subjects: session.subjects, port, host: values.host });
+    const server = await startDashboardServer({ connection: session.connection, subjects: session.subjects, port,
+      host: values.host,
+      onInvalidEvent: (error) => io.stderr.write(`skipped event: ${error.message}\n`),
+    });
     io.stdout.write(`asp dashboard at ${server.url} (fleet ${session.natsUrl}, namespace ${session.subjects.namespace})\n`);
     await new Promise<void>((resolve) => {
       process.once("SIGINT", () => resolve());

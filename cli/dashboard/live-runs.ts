@@ -2,6 +2,7 @@ import type { NatsConnection } from "nats";
 import { replayEvents, type Replay } from "../../bus/events.ts";
 import type { Subjects } from "../../bus/subjects.ts";
 import type { AspEvent } from "../../schemas/event.ts";
+import type { InvalidEventReporter } from "../../schemas/events/index.ts";
 import { applyEvent, emptyWatchState, type RunView, type WatchState } from "../watch/run-view.ts";
 
 export type RunListener = (run: RunView, event: AspEvent) => void;
@@ -19,7 +20,7 @@ export interface LiveRuns {
  * One replay of the events stream for the whole dashboard, folded by the same pure view model as
  * `asp watch`; browsers get finished views over SSE and never parse events themselves.
  */
-export async function followLiveRuns(connection: NatsConnection, subjects: Subjects): Promise<LiveRuns> {
+export async function followLiveRuns(connection: NatsConnection, subjects: Subjects, onInvalid?: InvalidEventReporter): Promise<LiveRuns> {
   let state: WatchState = emptyWatchState();
   const listeners = new Set<RunListener>();
   const jsm = await connection.jetstreamManager();
@@ -31,8 +32,9 @@ export async function followLiveRuns(connection: NatsConnection, subjects: Subje
     connection,
     subjects,
     follow: true,
+    onInvalid: (error) => onInvalid?.(error),
     onEvent(event, sequence) {
-      state = applyEvent(state, event);
+      state = applyEvent(state, event, onInvalid);
       const run = state.runs[event.runId]!;
       for (const listener of listeners) listener(run, event);
       if (sequence >= stored) markCaughtUp();

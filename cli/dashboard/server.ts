@@ -1,4 +1,5 @@
 import { readFile } from "node:fs/promises";
+import type { InvalidEventReporter } from "../../schemas/events/index.ts";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { NatsConnection } from "nats";
@@ -17,6 +18,8 @@ export interface DashboardOptions {
   agentsWaitMs?: number;
   /** Replaced in tests; the real one sends a core NATS request the orchestrator answers. */
   decide?: typeof decideGate;
+  /** Told of each stored event that fails its catalogue schema (skipped, counted in the run's view). */
+  onInvalidEvent?: InvalidEventReporter;
 }
 
 export interface DashboardServer {
@@ -50,7 +53,7 @@ async function readJsonBody(request: IncomingMessage): Promise<Record<string, un
 export async function startDashboardServer(options: DashboardOptions): Promise<DashboardServer> {
   const { connection, subjects } = options;
   const decide = options.decide ?? decideGate;
-  const live = await followLiveRuns(connection, subjects);
+  const live = await followLiveRuns(connection, subjects, options.onInvalidEvent);
   await Promise.race([live.caughtUp, new Promise((resolve) => setTimeout(resolve, 5000))]);
   const page = await readFile(pageUrl, "utf8");
   const streams = new Set<ServerResponse>();

@@ -1,4 +1,5 @@
 import type { AspEvent } from "../../schemas/event.ts";
+import { readEvent } from "../../schemas/events/index.ts";
 import { formatEvent } from "../format-event.ts";
 import type { RunView } from "./run-view.ts";
 
@@ -17,21 +18,24 @@ export function formatTokens(run: RunView): string {
  * each stage boundary, read from the view after the event was applied.
  */
 export function formatWatchLine(event: AspEvent, run: RunView, options: { prefixRunId?: boolean } = {}): string | undefined {
-  const data = event.data as Record<string, unknown>;
+  const read = readEvent(event);
+  if (read.kind !== "known") return undefined;
+  const known = read.event;
   const time = event.time.slice(11, 19);
   let line: string | undefined;
-  switch (event.type) {
+  switch (known.type) {
     case "file.started":
-      line = `${time}   writing ${String(data.path)} (round ${String(data.round ?? 1)}) on ${String(data.writer ?? event.instance ?? "?")}`;
+      line = `${time}   writing ${known.data.path} (round ${known.data.round}) on ${known.data.writer || event.instance || "?"}`;
       break;
     case "gate.waiting":
-      line = `${time} ⏸ ${String(data.stage)} round ${String(data.round ?? 1)}: waiting for approval (asp dashboard, or a request on control.${event.runId}.approve|reject)`;
+      line = `${time} ⏸ ${known.data.stage} round ${known.data.round}: waiting for approval (asp dashboard, or a request on control.${event.runId}.approve|reject)`;
       break;
     case "gate.decided":
-      line = `${time}   gate ${String(data.stage)}: ${String(data.decision)} by ${String(data.decidedBy ?? "?")}${data.note ? ` — ${String(data.note)}` : ""}`;
+      line = `${time}   gate ${known.data.stage}: ${known.data.decision} by ${known.data.decidedBy}${known.data.note ? ` — ${known.data.note}` : ""}`;
       break;
     case "run.budget_exceeded":
-      line = `${time} ! budget exceeded: spent ${formatUsd(run.budgetExceeded?.spentUsd ?? run.costUsd)} of ${formatUsd(run.budgetExceeded?.limitUsd ?? 0)}`;
+      // The event's own spentUsd first (the orchestrator's sum); events stored before it had one fall back to the view's sum.
+      line = `${time} ! budget exceeded: spent ${formatUsd(known.data.spentUsd ?? run.costUsd)} of ${formatUsd(known.data.budgetUsd ?? 0)}`;
       break;
     case "stage.completed":
     case "stage.failed":

@@ -4,6 +4,7 @@ import type { Subjects } from "../../bus/subjects.ts";
 import { createRunStore } from "../../agents/shared/run-store.ts";
 import { createHistoryStore } from "../../agents/shared/history-store.ts";
 import type { AspEvent } from "../../schemas/event.ts";
+import { parseEventData, type InvalidEventReporter } from "../../schemas/events/index.ts";
 import { postmortemSchema, type HistoryRecord, type Postmortem } from "../../schemas/postmortem.ts";
 import type { RunState } from "../../schemas/run.ts";
 import { buildWatchState, type RunView } from "./run-view.ts";
@@ -29,22 +30,24 @@ export interface RunHistoryEntry {
   probeCostUsd?: number;
 }
 
-export async function loadRunHistory(connection: NatsConnection, subjects: Subjects, options: { runId?: string } = {}): Promise<RunHistoryEntry[]> {
+export async function loadRunHistory(connection: NatsConnection, subjects: Subjects, options: { runId?: string; onInvalid?: InvalidEventReporter } = {}): Promise<RunHistoryEntry[]> {
   const [states, records, events] = await Promise.all([
     createRunStore(connection, subjects).list(),
     createHistoryStore(connection, subjects).list(),
-    readStoredEvents(connection, subjects, options.runId),
+    readStoredEvents(connection, subjects, options.runId, options.onInvalid),
   ]);
-  return joinRunHistory(states, records, events).filter((entry) => !options.runId || entry.runId === options.runId);
+  return joinRunHistory(states, records, events, options.onInvalid).filter((entry) => !options.runId || entry.runId === options.runId);
 }
 
-/** Pure: the join itself, so it is tested without a bus. */
-export function joinRunHistory(states: RunState[], records: HistoryRecord[], events: AspEvent[]): RunHistoryEntry[] {
-  const views = buildWatchState(events).runs;
+/** Pure: the join itself, so it is tested without a bus. Events that fail their catalogue schema go to onInvalid and are skipped. */
+export function joinRunHistory(states: RunState[], records: HistoryRecord[], events: AspEvent[], onInvalid?: InvalidEventReporter): RunHistoryEntry[] {
+  const views = buildWatchState(events, onInvalid).runs;
   const probes = new Map<string, number>();
   for (const event of events) {
-    const probe = (event.data as { probe?: { costUsd?: { predicted?: unknown } } | null }).probe;
-    if (event.type === "plan.ready" && typeof probe?.costUsd?.predicted === "number") probes.set(event.runId, probe.costUsd.predicted);
+    if (event.type !== "plan.ready") continue;
+    // Reported once already, by the fold above: an invalid plan.ready is only left out here.
+    const parsed = parseEventData(event, "plan.ready");
+    if (parsed.success && parsed.data.probe) probes.set(event.runId, parsed.data.probe.costUsd.predicted);
   }
   const statesById = new Map(states.map((state) => [state.runId, state]));
   const recordsById = new Map(records.map((record) => [record.runId, record]));

@@ -1,4 +1,5 @@
 import type { AspEvent } from "../../schemas/event.ts";
+import { readEvent, type InvalidEventReporter } from "../../schemas/events/index.ts";
 
 /**
  * The view model of `asp watch` and the dashboard: a pure fold of a run's events into what a
@@ -91,6 +92,8 @@ export interface RunView {
   durationMs?: number;
   deadLetters: number;
   events: number;
+  /** Events that failed their catalogue schema: counted and skipped, so one bad stored event does not stop the view. */
+  invalidEvents: number;
 }
 
 export interface WatchState {
@@ -119,22 +122,8 @@ function newRun(event: AspEvent): RunView {
     decisions: [],
     deadLetters: 0,
     events: 0,
+    invalidEvents: 0,
   };
-}
-
-const numberOf = (value: unknown, fallback = 0): number => (typeof value === "number" && Number.isFinite(value) ? value : fallback);
-const optionalNumber = (value: unknown): number | undefined => (typeof value === "number" && Number.isFinite(value) ? value : undefined);
-const textOf = (value: unknown): string | undefined => (typeof value === "string" && value.length > 0 ? value : undefined);
-
-/** A gate's findings as the gate.verdict event carries them; anything without a description is dropped. */
-function findingsOf(value: unknown): GateFindingView[] {
-  if (!Array.isArray(value)) return [];
-  return (value as Array<Record<string, unknown>>).flatMap((finding) => {
-    const description = textOf(finding?.description);
-    if (!description) return [];
-    const line = optionalNumber(finding.line);
-    return [{ reviewer: textOf(finding.reviewer), severity: textOf(finding.severity) ?? "?", id: textOf(finding.id), description, file: textOf(finding.file), ...(line === undefined ? {} : { line }) }];
-  });
 }
 
 function updateStage(run: RunView, stage: string, round: number, change: (current: StageView | undefined) => StageView): StageView[] {
@@ -151,32 +140,36 @@ function updateFile(run: RunView, path: string, round: number, change: (current:
   return index >= 0 ? run.files.map((entry, position) => (position === index ? next : entry)) : [...run.files, next];
 }
 
-/** Folds one event into the run it belongs to. Unknown event types only count. */
-export function applyRunEvent(previous: RunView | undefined, event: AspEvent): RunView {
+/**
+ * Folds one event into the run it belongs to. The event is read through the catalogue
+ * (schemas/events/), so every field below is the one its emitter wrote. An event that fails its
+ * type's schema is counted in `invalidEvents` and passed to `onInvalid`, never folded in; plug-in
+ * (`x.`) events only count.
+ */
+export function applyRunEvent(previous: RunView | undefined, event: AspEvent, onInvalid?: InvalidEventReporter): RunView {
   const base = previous ?? newRun(event);
-  const data = event.data as Record<string, unknown>;
   const run: RunView = { ...base, updatedAt: event.time > base.updatedAt ? event.time : base.updatedAt, events: base.events + 1 };
-  const stage = textOf(data.stage) ?? "";
-  const round = numberOf(data.round, 1);
-  switch (event.type) {
-    case "run.started": {
-      const task = data.task as { title?: unknown } | undefined;
-      return {
-        ...run,
-        startedAt: event.time,
-        title: textOf(task?.title),
-        pipeline: textOf(data.pipeline),
-        plannedStages: Array.isArray(data.stages) ? data.stages.filter((entry): entry is string => typeof entry === "string") : run.plannedStages,
-      };
-    }
-    case "stage.started":
+  const read = readEvent(event);
+  if (read.kind === "invalid") {
+    onInvalid?.(read.error, event);
+    return { ...run, invalidEvents: run.invalidEvents + 1 };
+  }
+  if (read.kind === "extension") return run;
+  const known = read.event;
+  switch (known.type) {
+    case "run.started":
+      return { ...run, startedAt: event.time, title: known.data.task.title, pipeline: known.data.pipeline, plannedStages: known.data.stages };
+    case "stage.started": {
+      const { stage, round, agent } = known.data;
       return {
         ...run,
         status: "running",
         waiting: undefined,
-        stages: updateStage(run, stage, round, (current) => ({ ...current, stage, round, agent: textOf(data.agent), status: "running", startedAt: current?.startedAt ?? event.time })),
+        stages: updateStage(run, stage, round, (current) => ({ ...current, stage, round, agent, status: "running", startedAt: current?.startedAt ?? event.time })),
       };
-    case "stage.completed":
+    }
+    case "stage.completed": {
+      const { stage, round, durationMs, verdict } = known.data;
       return {
         ...run,
         stages: updateStage(run, stage, round, (current) => ({
@@ -186,123 +179,117 @@ export function applyRunEvent(previous: RunView | undefined, event: AspEvent): R
           status: "completed",
           startedAt: current?.startedAt ?? event.time,
           finishedAt: event.time,
-          durationMs: numberOf(data.durationMs),
-          ...(textOf(data.verdict) ? { verdict: textOf(data.verdict) } : {}),
+          durationMs,
+          ...(verdict ? { verdict } : {}),
         })),
       };
-    case "stage.failed":
+    }
+    case "stage.failed": {
+      const { stage, round, durationMs, error } = known.data;
       return {
         ...run,
-        stages: updateStage(run, stage, round, (current) => ({
-          ...current,
-          stage,
-          round,
-          status: "failed",
-          startedAt: current?.startedAt ?? event.time,
-          finishedAt: event.time,
-          durationMs: numberOf(data.durationMs),
-          error: textOf(data.error),
-        })),
+        stages: updateStage(run, stage, round, (current) => ({ ...current, stage, round, status: "failed", startedAt: current?.startedAt ?? event.time, finishedAt: event.time, durationMs, error })),
       };
-    case "gate.verdict":
-      return {
-        ...run,
-        gates: [...run.gates, { stage, round, verdict: textOf(data.verdict) ?? "?", passed: data.passed === true, next: textOf(data.next), decidedBy: textOf(data.decidedBy) ?? "agent", findings: findingsOf(data.findings) }],
-      };
-    case "gate.waiting":
+    }
+    case "gate.verdict": {
+      const { stage, round, verdict, passed, next, decidedBy, findings } = known.data;
+      // A finding without a description (possible from empty build output) has nothing to show.
+      const views = findings.filter((finding) => finding.description !== "").map((finding): GateFindingView => ({
+        reviewer: finding.reviewer,
+        severity: finding.severity,
+        id: finding.id,
+        description: finding.description,
+        file: finding.file,
+        ...(finding.line === undefined ? {} : { line: finding.line }),
+      }));
+      return { ...run, gates: [...run.gates, { stage, round, verdict, passed, next, decidedBy, findings: views }] };
+    }
+    case "gate.waiting": {
+      const { stage, round } = known.data;
       return {
         ...run,
         status: "waiting",
         waiting: { stage, round, since: event.time },
         stages: updateStage(run, stage, round, (current) => ({ ...current, stage, round, status: "waiting", startedAt: current?.startedAt ?? event.time })),
       };
-    case "gate.decided":
+    }
+    case "gate.decided": {
+      const { stage, decision, note, decidedBy } = known.data;
       return {
         ...run,
         status: run.status === "waiting" ? "running" : run.status,
         waiting: undefined,
-        decisions: [...run.decisions, { stage, decision: textOf(data.decision) ?? "?", note: textOf(data.note), decidedBy: textOf(data.decidedBy), time: event.time }],
+        decisions: [...run.decisions, { stage, decision, note: note || undefined, decidedBy, time: event.time }],
       };
+    }
     case "run.budget_exceeded":
-      // The orchestrator's event names its amounts budgetUsd and spentUsd. Events stored before it
-      // carried spentUsd have none: leave it undefined so the screen shows the summed cost, not NaN.
-      return { ...run, budgetExceeded: { limitUsd: optionalNumber(data.budgetUsd), spentUsd: optionalNumber(data.spentUsd), time: event.time } };
+      // spentUsd is absent from events stored before the orchestrator summed it: the screen then shows the view's own sum.
+      return { ...run, budgetExceeded: { limitUsd: known.data.budgetUsd ?? undefined, spentUsd: known.data.spentUsd, time: event.time } };
     case "manifest.ready": {
       let files = run.files;
-      const entries = Array.isArray(data.files) ? (data.files as Array<{ path?: unknown; estimatedLines?: unknown }>) : [];
       const manifestRound = stageRoundOf(run, "code");
-      for (const entry of entries) {
-        const path = textOf(entry.path);
-        if (!path) continue;
-        files = updateFile({ ...run, files }, path, manifestRound, (current) => ({ ...current, estimatedLines: numberOf(entry.estimatedLines, NaN) || undefined }));
+      for (const entry of known.data.files) {
+        // 0 declares an empty file: no estimate to show.
+        files = updateFile({ ...run, files }, entry.path, manifestRound, (current) => ({ ...current, estimatedLines: entry.estimatedLines || undefined }));
       }
       return { ...run, files };
     }
     case "file.reused": {
       // The code agent kept this file from an earlier round: it shows that round's size, not "queued 0 B".
-      const fromRound = numberOf(data.fromRound, round - 1);
-      const earlier = run.files.find((file) => file.path === textOf(data.path) && file.round === fromRound);
+      const { path, round, fromRound } = known.data;
+      const earlier = run.files.find((file) => file.path === path && file.round === fromRound);
       return {
         ...run,
-        files: updateFile(run, textOf(data.path) ?? "?", round, (current) => ({ ...current, status: "reused", fromRound, bytes: earlier?.bytes ?? current.bytes, progress: 1, error: undefined })),
+        files: updateFile(run, path, round, (current) => ({ ...current, status: "reused", fromRound, bytes: earlier?.bytes ?? current.bytes, progress: 1, error: undefined })),
       };
     }
-    case "file.started":
+    case "file.started": {
+      const { path, round, writer } = known.data;
       return {
         ...run,
-        files: updateFile(run, textOf(data.path) ?? "?", round, (current) => ({ ...current, status: "writing", writer: textOf(data.writer) ?? event.instance, progress: Math.max(current.progress, 0.5), error: undefined })),
+        files: updateFile(run, path, round, (current) => ({ ...current, status: "writing", writer: writer || event.instance, progress: Math.max(current.progress, 0.5), error: undefined })),
       };
-    case "progress":
-      if (!textOf(data.path)) return run;
+    }
+    case "progress": {
+      const { path, round, fraction } = known.data;
+      if (!path) return run;
       return {
         ...run,
-        files: updateFile(run, textOf(data.path)!, round, (current) => ({ ...current, progress: Math.min(0.99, Math.max(current.progress, numberOf(data.fraction, current.progress))) })),
+        files: updateFile(run, path, round ?? 1, (current) => ({ ...current, progress: Math.min(0.99, Math.max(current.progress, fraction ?? current.progress)) })),
       };
-    case "file.written":
+    }
+    case "file.written": {
+      const { path, round, writer, bytes, attempt } = known.data;
       return {
         ...run,
-        files: updateFile(run, textOf(data.path) ?? "?", round, (current) => ({
-          ...current,
-          status: "written",
-          writer: textOf(data.writer) ?? current.writer,
-          bytes: numberOf(data.bytes),
-          attempt: numberOf(data.attempt, 1),
-          progress: 1,
-          error: undefined,
-        })),
+        files: updateFile(run, path, round, (current) => ({ ...current, status: "written", writer: writer || current.writer, bytes, attempt, progress: 1, error: undefined })),
       };
-    case "file.failed":
-      return {
-        ...run,
-        files: updateFile(run, textOf(data.path) ?? "?", round, (current) => ({ ...current, status: "failed", attempt: numberOf(data.attempt, 1), error: textOf(data.error), progress: 0 })),
-      };
-    case "llm.call":
+    }
+    case "file.failed": {
+      const { path, round, attempt, error } = known.data;
+      return { ...run, files: updateFile(run, path, round, (current) => ({ ...current, status: "failed", attempt, error, progress: 0 })) };
+    }
+    case "llm.call": {
+      const call = known.data;
       return {
         ...run,
         llmCalls: run.llmCalls + 1,
-        costUsd: run.costUsd + numberOf(data.costUsd),
+        costUsd: run.costUsd + call.costUsd,
         tokens: {
-          input: run.tokens.input + numberOf(data.inputTokens),
-          output: run.tokens.output + numberOf(data.outputTokens),
-          cacheWrite: run.tokens.cacheWrite + numberOf(data.cacheWriteTokens),
-          cacheRead: run.tokens.cacheRead + numberOf(data.cacheReadTokens),
+          input: run.tokens.input + call.inputTokens,
+          output: run.tokens.output + call.outputTokens,
+          cacheWrite: run.tokens.cacheWrite + call.cacheWriteTokens,
+          cacheRead: run.tokens.cacheRead + call.cacheReadTokens,
         },
       };
+    }
     case "tests.finished":
-      return { ...run, tests: { passed: numberOf(data.passed), failed: numberOf(data.failed), runner: textOf(data.runner) } };
+      return { ...run, tests: { passed: known.data.passed, failed: known.data.failed, runner: known.data.runner } };
     case "job.dead_letter":
       return { ...run, deadLetters: run.deadLetters + 1 };
     case "run.completed":
-    case "run.failed": {
-      const status = textOf(data.status) as RunStatus | undefined;
-      return {
-        ...run,
-        status: status ?? (event.type === "run.completed" ? "passed" : "failed"),
-        waiting: undefined,
-        reason: textOf(data.reason),
-        durationMs: numberOf(data.durationMs, NaN) || undefined,
-      };
-    }
+    case "run.failed":
+      return { ...run, status: known.data.status, waiting: undefined, reason: known.data.reason, durationMs: known.data.durationMs || undefined };
     default:
       return run;
   }
@@ -314,17 +301,17 @@ function stageRoundOf(run: RunView, stage: string): number {
   return rounds.length > 0 ? Math.max(...rounds) : 1;
 }
 
-export function applyEvent(state: WatchState, event: AspEvent): WatchState {
+export function applyEvent(state: WatchState, event: AspEvent, onInvalid?: InvalidEventReporter): WatchState {
   const known = state.runs[event.runId];
   return {
-    runs: { ...state.runs, [event.runId]: applyRunEvent(known, event) },
+    runs: { ...state.runs, [event.runId]: applyRunEvent(known, event, onInvalid) },
     order: known ? state.order : [...state.order, event.runId],
   };
 }
 
-export function buildWatchState(events: Iterable<AspEvent>): WatchState {
+export function buildWatchState(events: Iterable<AspEvent>, onInvalid?: InvalidEventReporter): WatchState {
   let state = emptyWatchState();
-  for (const event of events) state = applyEvent(state, event);
+  for (const event of events) state = applyEvent(state, event, onInvalid);
   return state;
 }
 

@@ -63,7 +63,7 @@ export async function watchCommand(argv: string[], io: CommandIo, dependencies: 
   if (terminal) redraw();
 
   const onEvent = (event: AspEvent) => {
-    state = applyEvent(state, event);
+    state = applyEvent(state, event, (error) => io.stderr.write(`skipped event: ${error.message}\n`));
     const run = state.runs[event.runId]!;
     if (json) io.stdout.write(`${JSON.stringify(event)}\n`);
     else if (terminal) redrawTimer ??= setTimeout(redraw, redrawEveryMs);

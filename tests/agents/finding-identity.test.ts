@@ -4,6 +4,7 @@ import { assignFindingIds, previousFindingsOf, resolvedFindingIds } from "../../
 import { defectLog } from "../../agents/postmortem/metrics.ts";
 import type { AspEvent } from "../../schemas/event.ts";
 import type { GateFinding } from "../../schemas/review.ts";
+import { eventData } from "../support/event-fixtures.ts";
 
 const finding = (description: string, overrides: Partial<GateFinding> = {}): GateFinding => ({
   severity: "high", category: "c", description, recommendation: "", defectType: "function", target: "code", reviewer: "review-security", ...overrides,
@@ -39,7 +40,7 @@ describe("finding ids across the rounds of a gate", () => {
 });
 
 describe("the defect log", () => {
-  const verdict = (stage: string, round: number, findings: unknown[]): AspEvent => ({ id: `${stage}${round}`, runId: "r", agent: "orchestrator", type: "gate.verdict", time: "2026-01-01T00:00:00.000Z", data: { stage, round, findings } });
+  const verdict = (stage: string, round: number, findings: unknown[]): AspEvent => ({ id: `${stage}${round}`, runId: "r", agent: "orchestrator", type: "gate.verdict", time: "2026-01-01T00:00:00.000Z", data: eventData("gate.verdict", { stage, round, findings: findings as never }) });
 
   it("logs a finding raised in several rounds once, with its rounds, and a different one separately", () => {
     const defects = defectLog([

@@ -7,6 +7,8 @@ import type { AspEvent } from "../../schemas/event.ts";
 import type { RunState } from "../../schemas/run.ts";
 import { BudgetExceededError } from "../../errors/index.ts";
 import { driveOrchestrator } from "./support/drive-orchestrator.ts";
+import type { CatalogueEventType } from "../../schemas/events/index.ts";
+import { eventData } from "../support/event-fixtures.ts";
 
 const pipeline = await loadPipeline("default");
 const task = { title: "t", description: "d", requirements: [] };
@@ -103,7 +105,7 @@ describe("resuming a run whose gate ran out of rounds", async () => {
 });
 
 describe("cost per attempt", () => {
-  const event = (type: string, data: Record<string, unknown>): AspEvent => ({ id: `${type}-${Math.random()}`, runId: "r1", agent: "a", type, time: now, data });
+  const event = (type: CatalogueEventType, data: Record<string, unknown>): AspEvent => ({ id: `${type}-${Math.random()}`, runId: "r1", agent: "a", type, time: now, data: eventData(type, data) as Record<string, unknown> });
 
   it("gives each llm.call to the attempt that last started before it in the stream", () => {
     const attempts = costByAttempt([

@@ -3,10 +3,13 @@ import { computeMetrics, defectLog, phaseYields, roundOfJob } from "../../agents
 import { postmortemMarkdown } from "../../cli/render-reports.ts";
 import { postmortemSchema } from "../../schemas/postmortem.ts";
 import type { AspEvent } from "../../schemas/event.ts";
+import type { CatalogueEventType } from "../../schemas/events/index.ts";
+import { eventData } from "../support/event-fixtures.ts";
 
 let sequence = 0;
-const event = (type: string, agent: string, data: Record<string, unknown>, jobId?: string): AspEvent => ({
-  id: `e${++sequence}`, runId: "r1", agent, type, time: new Date(Date.UTC(2026, 0, 1, 0, 0, sequence)).toISOString(), data, ...(jobId ? { jobId } : {}),
+// Only the fields a test is about; the rest of each type's data comes from the catalogue's sample.
+const event = (type: CatalogueEventType, agent: string, data: Record<string, unknown>, jobId?: string): AspEvent => ({
+  id: `e${++sequence}`, runId: "r1", agent, type, time: new Date(Date.UTC(2026, 0, 1, 0, 0, sequence)).toISOString(), data: eventData(type, data) as Record<string, unknown>, ...(jobId ? { jobId } : {}),
 });
 const call = (agent: string, costUsd: number, jobId: string, file?: string) =>
   event("llm.call", agent, { inputTokens: 100, outputTokens: 50, cacheWriteTokens: 10, cacheReadTokens: 5, costUsd, ...(file ? { file } : {}) }, jobId);
@@ -17,13 +20,13 @@ describe("postmortem figures", () => {
     call("planning", 0.01, "r1-planning-r1"),
     call("review-security", 0.02, "r1-design-review-r1-review-security"),
     event("gate.verdict", "orchestrator", { stage: "design-review", round: 1, verdict: "FAIL", findings: [
-      { severity: "high", description: "no auth", defectType: "function", target: "design", reviewer: "review-security" },
-      { severity: "medium", description: "units", defectType: "data", target: "plan", reviewer: "review-architecture" },
-      { severity: "info", description: "nice", target: "design" },
+      { severity: "high", category: "security", description: "no auth", defectType: "function", target: "design", reviewer: "review-security" },
+      { severity: "medium", category: "size", description: "units", defectType: "data", target: "plan", reviewer: "review-architecture" },
+      { severity: "info", category: "style", description: "nice", target: "design" },
     ] }),
     call("file-writer", 0.03, "r1-code-r1-fabc-a1", "a.py"),
     call("file-writer", 0.04, "r1-code-r2-fabc-a1", "a.py"),
-    event("gate.verdict", "orchestrator", { stage: "test", round: 1, verdict: "FAIL", findings: [{ severity: "high", description: "test failed", defectType: "function", target: "code", file: "a.py" }] }),
+    event("gate.verdict", "orchestrator", { stage: "test", round: 1, verdict: "FAIL", findings: [{ severity: "high", category: "test-failure", description: "test failed", defectType: "function", target: "code", file: "a.py" }] }),
     event("stage.completed", "orchestrator", { stage: "code", durationMs: 300 }),
     event("stage.completed", "orchestrator", { stage: "code", durationMs: 200 }),
   ];

@@ -71,12 +71,14 @@ describe("reads that need no consumer (message gets from the stream leader)", ()
   it("replayEvents with a type reads only that type of that run, from every agent", async () => {
     await using bus = await setupBus();
     const events = createEventPublisher({ connection: bus.connection, subjects: bus.subjects, clock: { now: () => Date.now() }, instanceId: "test" });
-    const publish = (runId: string, agent: string, type: string) => events.publish({ runId, agent, type, jobId: "j", attempt: 1, data: { agent } });
-    await publish("run-a", "planning", "llm.call");
-    await publish("run-a", "planning", "job.started");
-    await publish("run-b", "design", "llm.call");
-    await publish("run-a", "file-writer", "llm.call");
-    await publish("run-a", "file-writer", "llm.call.extra");
+    const llmCall = { model: "m", purpose: "text", attempt: 1, ok: true, stopReason: "end_turn", inputTokens: 1, outputTokens: 1, cacheWriteTokens: 0, cacheReadTokens: 0, costUsd: 0, latencyMs: 1, streaming: false } as const;
+    const publishCall = (runId: string, agent: string) => events.publish({ runId, agent, type: "llm.call", jobId: "j", attempt: 1, data: { ...llmCall, agent } });
+    await publishCall("run-a", "planning");
+    await events.publish({ runId: "run-a", agent: "planning", type: "job.started", jobId: "j", attempt: 1, data: { instance: "planning-1" } });
+    await publishCall("run-b", "design");
+    await publishCall("run-a", "file-writer");
+    // A type one token longer than llm.call must not match its filter; the catalogue has none, so it goes in raw.
+    await bus.connection.jetstream().publish(bus.subjects.event("run-a", "file-writer", "llm.call.extra"), encoder.encode("{}"));
     const seen: string[] = [];
     const replay = await replayEvents({ connection: bus.connection, subjects: bus.subjects, runId: "run-a", type: "llm.call", onEvent: (event) => void seen.push(`${event.runId}/${event.agent}/${event.type}`) });
     await replay.done;

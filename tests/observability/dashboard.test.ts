@@ -77,7 +77,7 @@ describe("asp dashboard in headless Chromium", () => {
     await bus.connection.flush();
     await publishEvents(bus, [
       { runId, agent: "orchestrator", type: "stage.started", time: new Date().toISOString(), data: { stage: "code-review", agent: "code-review", round: 1, resumed: false } },
-      { runId, agent: "orchestrator", type: "gate.waiting", time: new Date().toISOString(), data: { stage: "code-review", round: 1 } },
+      { runId, agent: "orchestrator", type: "gate.waiting", time: new Date().toISOString(), data: { stage: "code-review", round: 1, since: new Date().toISOString(), deadline: new Date(Date.now() + 3_600_000).toISOString() } },
     ]);
     await page.waitForSelector(`${run} [data-testid="gate"][data-gate="code-review"]`, { timeout: 15_000 });
     expect(await page.textContent(`${run} [data-testid="run-status"]`)).toBe("waiting for approval");
@@ -89,7 +89,7 @@ describe("asp dashboard in headless Chromium", () => {
     control.unsubscribe();
 
     await publishEvents(bus, [
-      { runId, agent: "orchestrator", type: "gate.decided", time: new Date().toISOString(), data: { stage: "code-review", decision: "approve", note: "ship it", decidedBy: "dashboard" } },
+      { runId, agent: "orchestrator", type: "gate.decided", time: new Date().toISOString(), data: { stage: "code-review", round: 1, decision: "approve", note: "ship it", decidedBy: "dashboard" } },
       ...finishing,
     ]);
     await page.waitForSelector(`${run}[data-status="passed"]`, { timeout: 15_000 });

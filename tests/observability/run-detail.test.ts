@@ -4,15 +4,18 @@ import type { Postmortem } from "../../schemas/postmortem.ts";
 import { formatRunDetail } from "../../cli/history-commands.ts";
 import { buildWatchState } from "../../cli/watch/run-view.ts";
 import type { RunHistoryEntry } from "../../cli/watch/run-history.ts";
+import type { CatalogueEventType } from "../../schemas/events/index.ts";
+import { eventData } from "../support/event-fixtures.ts";
 
 const runId = "run-detail";
 let second = 0;
-const event = (agent: string, type: string, data: Record<string, unknown>): AspEvent =>
-  eventSchema.parse({ id: `event-${++second}`, runId, agent, type, time: `2025-01-01T10:00:${String(second).padStart(2, "0")}.000Z`, data });
+// Only the fields a test is about; the rest of each type's data comes from the catalogue's sample.
+const event = (agent: string, type: CatalogueEventType, data: Record<string, unknown>): AspEvent =>
+  eventSchema.parse({ id: `event-${++second}`, runId, agent, type, time: `2025-01-01T10:00:${String(second).padStart(2, "0")}.000Z`, data: eventData(type, data) });
 
 /** Two rounds of code: round 2 regenerates b.py after a failed review and carries a.py over unchanged. */
 const twoRounds = (): AspEvent[] => [
-  event("orchestrator", "run.started", { title: "Word counter", stages: ["code", "code-review"] }),
+  event("orchestrator", "run.started", { task: { title: "Word counter", description: "Counts words" }, stages: ["code", "code-review"] }),
   event("orchestrator", "stage.started", { stage: "code", agent: "code", round: 1 }),
   event("code", "manifest.ready", { files: [{ path: "a.py", estimatedLines: 20 }, { path: "b.py", estimatedLines: 10 }] }),
   event("file-writer", "file.written", { path: "a.py", round: 1, bytes: 812, writer: "writer-1" }),
@@ -21,9 +24,9 @@ const twoRounds = (): AspEvent[] => [
   event("orchestrator", "gate.verdict", {
     stage: "code-review", round: 1, verdict: "FAIL", passed: false, next: "code", decidedBy: "agent",
     findings: [
-      { reviewer: "review-security", severity: "high", id: "SEC-1", description: "shell command built from user input", file: "b.py", line: 4 },
-      { reviewer: "review-maintainability", severity: "low", id: "MNT-1", description: "magic number" },
-      { reviewer: "review-security", severity: "medium", id: "SEC-2", description: "no timeout on the request" },
+      { reviewer: "review-security", severity: "high", category: "security", id: "SEC-1", description: "shell command built from user input", file: "b.py", line: 4 },
+      { reviewer: "review-maintainability", severity: "low", category: "style", id: "MNT-1", description: "magic number" },
+      { reviewer: "review-security", severity: "medium", category: "security", id: "SEC-2", description: "no timeout on the request" },
     ],
   }),
   event("orchestrator", "stage.started", { stage: "code", agent: "code", round: 2 }),

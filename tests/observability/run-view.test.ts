@@ -7,8 +7,13 @@ import { formatWatchLine } from "../../cli/watch/render-lines.ts";
 import { progressBar, renderScreen } from "../../cli/watch/render-screen.ts";
 import { computeTrends, joinRunHistory } from "../../cli/watch/run-history.ts";
 import { sampleRunEvents } from "./support/sample-run.ts";
+import type { CatalogueEventType } from "../../schemas/events/index.ts";
+import { eventData, probeEstimate } from "../support/event-fixtures.ts";
 
-const toEvents = (inputs: EventInput[]): AspEvent[] => inputs.map((input) => eventSchema.parse({ id: nuid.next(), ...input }));
+// Only the fields a test is about; the rest of each type's data comes from the catalogue's sample.
+type PartialEventInput = Omit<EventInput, "type" | "data"> & { type: CatalogueEventType; data: Record<string, unknown> };
+const toEvents = (inputs: Array<EventInput | PartialEventInput>): AspEvent[] =>
+  inputs.map((input) => eventSchema.parse({ id: nuid.next(), ...input, data: eventData(input.type as CatalogueEventType, input.data as Record<string, unknown>) }));
 
 describe("run view (events → state)", () => {
   const { early, coding, finishing } = sampleRunEvents("run-a");
@@ -53,8 +58,8 @@ describe("run view (events → state)", () => {
 
   it("shows a human gate waiting for approval, then the decision", () => {
     const [started] = toEvents(early.slice(0, 1));
-    const at = (type: string, data: Record<string, unknown>, second: number) =>
-      eventSchema.parse({ id: nuid.next(), runId: "run-a", agent: "orchestrator", type, time: `2025-01-01T10:01:${String(second).padStart(2, "0")}.000Z`, data });
+    const at = (type: CatalogueEventType, data: Record<string, unknown>, second: number) =>
+      eventSchema.parse({ id: nuid.next(), runId: "run-a", agent: "orchestrator", type, time: `2025-01-01T10:01:${String(second).padStart(2, "0")}.000Z`, data: eventData(type, data) });
     let run = applyRunEvent(undefined, started!);
     run = applyRunEvent(run, at("gate.waiting", { stage: "design-review", round: 1 }, 1));
     expect(run.status).toBe("waiting");
@@ -70,7 +75,7 @@ describe("run view (events → state)", () => {
 
   it("regression: asp watch printed 'budget exceeded at $NaN' when the budget event carried no spentUsd", () => {
     const [started, ...rest] = toEvents([...early, ...coding]);
-    const stop = eventSchema.parse({ id: nuid.next(), runId: "run-a", agent: "orchestrator", type: "run.budget_exceeded", time: "2025-01-01T10:05:00.000Z", data: { stage: "code", round: 1, budgetUsd: 0.03 } });
+    const stop = eventSchema.parse({ id: nuid.next(), runId: "run-a", agent: "orchestrator", type: "run.budget_exceeded", time: "2025-01-01T10:05:00.000Z", data: { stage: "code", round: 1, reason: "budget", budgetUsd: 0.03 } });
     let run = applyRunEvent(undefined, started!);
     for (const event of rest) run = applyRunEvent(run, event);
     run = applyRunEvent(run, stop);
@@ -104,7 +109,7 @@ describe("PSP trends across runs", () => {
     });
     const events = toEvents([
       { runId: "run-1", time: "2025-01-01T10:00:00.000Z", agent: "orchestrator", type: "run.completed", data: { status: "passed" } },
-      { runId: "run-2", time: "2025-01-02T10:00:00.000Z", agent: "planning", type: "plan.ready", data: { probe: { costUsd: { predicted: 0.2 } } } },
+      { runId: "run-2", time: "2025-01-02T10:00:00.000Z", agent: "planning", type: "plan.ready", data: { probe: probeEstimate(0.2) } },
       { runId: "run-2", time: "2025-01-02T10:00:01.000Z", agent: "x", type: "llm.call", data: { costUsd: 0.3, inputTokens: 1, outputTokens: 1, cacheWriteTokens: 0, cacheReadTokens: 0 } },
       { runId: "run-2", time: "2025-01-02T10:00:02.000Z", agent: "orchestrator", type: "run.failed", data: { status: "failed", reason: "tests failed" } },
       { runId: "run-3", time: "2025-01-03T10:00:00.000Z", agent: "orchestrator", type: "stage.started", data: { stage: "planning", round: 1 } },

@@ -15,6 +15,7 @@ import { defineReviewer } from "../../../agents/reviewer/agent.ts";
 import type { FileJob } from "../../../schemas/file-job.ts";
 import type { ScenarioInput } from "../../../simulator/index.ts";
 import { startSimulatedModel, type SimulatedModel } from "../../llm/support/simulated-model.ts";
+import { checkEmittedData } from "../../../schemas/events/index.ts";
 
 export interface RecordedEvent {
   agent: string;
@@ -122,8 +123,9 @@ export async function startHandlerHarness(options: { scenario: ScenarioInput; pr
       logger,
       clock: { now: () => performance.now() } as JobContext["clock"],
       signal: new AbortController().signal,
-      async emit(type, data = {}) {
-        events.push({ agent, jobId, type, data });
+      async emit(type, data) {
+        // Held to the catalogue as the runtime holds it: a handler emitting data its schema refuses fails its test.
+        events.push({ agent, jobId, type, data: checkEmittedData(type, data) });
       },
       working() {},
     };

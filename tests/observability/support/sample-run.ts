@@ -11,11 +11,11 @@ export function sampleRunEvents(runId: string, options: { startMs?: number; writ
   const stages = ["planning", "design", "design-review", "code", "code-review", "test", "postmortem"];
   const llmCall = (agent: string, costUsd: number, file?: string) => ({
     agent: "orchestrated",
-    type: "llm.call",
-    data: { agent, model: "claude-sonnet-4-5", purpose: file ? "text" : "structured", attempt: 1, ok: true, stopReason: "end_turn", inputTokens: 1000, outputTokens: 200, cacheWriteTokens: 0, cacheReadTokens: 500, costUsd, latencyMs: 900, streaming: true, ...(file ? { file } : {}) },
+    type: "llm.call" as const,
+    data: { agent, model: "claude-sonnet-4-5", purpose: file ? ("text" as const) : ("structured" as const), attempt: 1, ok: true, stopReason: "end_turn", inputTokens: 1000, outputTokens: 200, cacheWriteTokens: 0, cacheReadTokens: 500, costUsd, latencyMs: 900, streaming: true, ...(file ? { file } : {}) },
   });
   const early: Array<Omit<EventInput, "runId" | "time">> = [
-    { agent: "orchestrator", type: "run.started", data: { task: { title: "Word counter CLI" }, pipeline: "default", stages } },
+    { agent: "orchestrator", type: "run.started", data: { task: { title: "Word counter CLI", description: "Counts the words of a file" }, pipeline: "default", stages, budgetUsd: null } },
     { agent: "orchestrator", type: "stage.started", data: { stage: "planning", agent: "planning", round: 1, resumed: false } },
     { ...llmCall("planning", 0.01), agent: "planning" },
     { agent: "planning", type: "plan.ready", data: { units: 3, complexity: 12, probe: null } },
@@ -29,7 +29,7 @@ export function sampleRunEvents(runId: string, options: { startMs?: number; writ
   ];
   const coding: Array<Omit<EventInput, "runId" | "time">> = [
     { agent: "orchestrator", type: "stage.started", data: { stage: "code", agent: "code", round: 1, resumed: false } },
-    { agent: "code", type: "manifest.ready", data: { files: [{ path: "wordcount.py", type: "source", estimatedLines: 40 }, { path: "test_wordcount.py", type: "test", estimatedLines: 30 }] } },
+    { agent: "code", type: "manifest.ready", data: { language: "python", files: [{ path: "wordcount.py", action: "create", type: "source", estimatedLines: 40, dependsOn: [] }, { path: "test_wordcount.py", action: "create", type: "test", estimatedLines: 30, dependsOn: ["wordcount.py"] }] } },
     { agent: "file-writer", type: "file.started", instance: writers[0], data: { path: "wordcount.py", round: 1, writer: writers[0] } },
     { agent: "file-writer", type: "file.started", instance: writers[1 % writers.length], data: { path: "test_wordcount.py", round: 1, writer: writers[1 % writers.length] } },
     { ...llmCall("file-writer", 0.005, "wordcount.py"), agent: "file-writer" },
@@ -52,7 +52,8 @@ export function sampleRunEvents(runId: string, options: { startMs?: number; writ
   ];
   let index = 0;
   const stamp = (events: Array<Omit<EventInput, "runId" | "time">>): EventInput[] =>
-    events.map((event) => ({ ...event, runId, time: new Date(start + 1000 * index++).toISOString() }));
+    // The spread loses the pairing of each type with its data that the list above was checked for.
+    events.map((event) => ({ ...event, runId, time: new Date(start + 1000 * index++).toISOString() }) as EventInput);
   return { early: stamp(early), coding: stamp(coding), finishing: stamp(finishing) };
 }
 
