@@ -72,36 +72,31 @@ export async function writeFiles(context: JobContext<AgentDeps>, entries: Manife
     });
   }
   const written = new Map<string, WrittenFile>();
-  const heartbeat = setInterval(() => context.working(), 1000);
-  try {
-    for (const wave of plan.waves) {
-      const failures: string[] = [];
-      await Promise.all(
-        wave.map(async (entry) => {
-          const dependencyFiles = await currentContentOf(entry, written, job);
-          const reused = job.reuseRound === undefined ? undefined : await context.deps.artifacts.getText(fileArtifactName(context.runId, job.reuseRound, entry.path));
-          const result =
-            reused !== undefined
-              ? await keepReusedFile(context, entry, job.round, job.reuseRound!, reused)
-              : job.writtenEmpty(entry)
-                ? await writeEmpty(context, entry, job.round)
-                : await writeOne(context, entry, job, dependencyFiles, failures);
-          if (result) written.set(entry.path, result);
-        }),
-      );
-      if (failures.length > 0) {
-        throw new AspError(`${failures.length} file(s) could not be written after ${maximumFileAttempts} attempts: ${failures.join("; ")}`, {
-          code: "files_failed",
-          retryable: false,
-          details: { failures },
-        });
-      }
+  for (const wave of plan.waves) {
+    const failures: string[] = [];
+    await Promise.all(
+      wave.map(async (entry) => {
+        const dependencyFiles = await currentContentOf(entry, written, job);
+        const reused = job.reuseRound === undefined ? undefined : await context.deps.artifacts.getText(fileArtifactName(context.runId, job.reuseRound, entry.path));
+        const result =
+          reused !== undefined
+            ? await keepReusedFile(context, entry, job.round, job.reuseRound!, reused)
+            : job.writtenEmpty(entry)
+              ? await writeEmpty(context, entry, job.round)
+              : await writeOne(context, entry, job, dependencyFiles, failures);
+        if (result) written.set(entry.path, result);
+      }),
+    );
+    if (failures.length > 0) {
+      throw new AspError(`${failures.length} file(s) could not be written after ${maximumFileAttempts} attempts: ${failures.join("; ")}`, {
+        code: "files_failed",
+        retryable: false,
+        details: { failures },
+      });
     }
-    // Back in manifest order for the caller.
-    return entries.flatMap((entry) => written.get(entry.path) ?? []);
-  } finally {
-    clearInterval(heartbeat);
   }
+  // Back in manifest order for the caller.
+  return entries.flatMap((entry) => written.get(entry.path) ?? []);
 }
 
 /** The files this one depends on, as they are now: written earlier in this round, or kept from before. */

@@ -123,95 +123,90 @@ export const orchestratorAgent = defineAgent<RunRequest, RunSummary, Orchestrato
     const { runs, jobs } = context.deps;
     const pipeline = await context.deps.loadPipeline(request.pipeline);
     const nowIso = () => new Date(context.clock.now()).toISOString();
-    const heartbeat = setInterval(() => context.working(), 1000);
-    try {
-      let state = await runs.get(request.runId);
-      if (!state) {
-        state = initialRunState(request, pipeline, nowIso());
-        await runs.put(state);
-        await context.emit("run.started", { task: request.task, pipeline: pipeline.name, stages: pipeline.stages.map((stage) => stage.id), budgetUsd: state.budgetUsd ?? null });
-      } else if (request.resume && request.resume.attempt > (state.attempt ?? 1)) {
-        state = await startAttempt(context, state, pipeline, request.resume, nowIso());
-      } else {
-        await context.emit("run.resumed", { stageIndex: state.stageIndex, status: state.status, attempt: state.attempt ?? 1 });
-      }
-      if (state.status === "waiting" && state.waiting) {
-        const gateStage = pipeline.stages.find((stage) => stage.id === state!.waiting!.stage)!;
-        state = await waitForHuman(context, state, gateStage);
-      }
-      for (let step = nextStep(state, pipeline); step.kind === "stage"; step = nextStep(state, pipeline)) {
-        const { stage, round } = step;
-        if (!step.resumed) {
-          state = startStage(state, pipeline, stage, round, nowIso());
-          await runs.put(state);
-        }
-        await context.emit("stage.started", { stage: stage.id, agent: stage.agent, round, resumed: step.resumed });
-        const started = context.clock.now();
-        try {
-          const input = stageInput(state, stage.id, round, stage.reviewers);
-          const runId = state.runId;
-          const reply = await withStagePresence(presenceOf(context, stage, round), () => jobs.request(stage.agent, input, {
-            runId,
-            taskId: context.taskId,
-            traceId: context.traceId,
-            jobId: jobIds.stage(runId, stage.id, round),
-            inputCodec: stageInputCodec,
-            outputCodec: stageOutputCodec,
-            timeoutMs: stage.timeoutMs,
-          }));
-          const result = completeStage(state, pipeline, stage, round, reply.output, nowIso());
-          state = result.state;
-          await runs.put(state);
-          await context.emit("stage.completed", { stage: stage.id, round, durationMs: context.clock.now() - started, verdict: result.decision?.verdict ?? null });
-          if (result.decision) {
-            await context.emit("gate.verdict", {
-              stage: stage.id,
-              round,
-              verdict: result.decision.verdict,
-              passed: result.decision.passed,
-              // A decision without goto is exhausted (state-machine.ts), so the last "fail" is never reached; it keeps `next` a string.
-              next: result.decision.passed ? "continue" : result.decision.exhausted ? "fail" : (result.decision.goto ?? "fail"),
-              summary: typeof reply.output.summary === "string" ? reply.output.summary : null,
-              findings: feedbackFromGate(stage.id, round, reply.output).findings,
-              decidedBy: "agent",
-            });
-          }
-          if ((result.decision?.passed ?? true) && needsApproval(stage, state)) {
-            state = startWaiting(state, stage, round, context.clock.now());
-            await runs.put(state);
-            state = await waitForHuman(context, state, stage);
-          }
-        } catch (error) {
-          const message = (error as Error).message;
-          if (isInfrastructureFailure(error) && context.attempt < orchestratorMaxDeliver) {
-            // The orchestrator lost the bus for a moment (a node restarting, a leader election), the
-            // stage did not fail. The run job goes back to the stream and resumes from the saved state;
-            // the stage is asked again under the same job id, so a finished stage answers from its stored
-            // result. On the last delivery the stage fails instead, so the run still ends with a reason.
-            throw new BusError(`run ${state.runId} interrupted in stage ${stage.id} by a bus failure; it resumes on redelivery: ${message}`, { cause: error });
-          }
-          if (isBudgetExceeded(error) && state.status === "running") {
-            // A budget stop is a clean end, not a crash: later stages are skipped, the postmortem still runs.
-            state = { ...failStage(state, pipeline, stage, message, nowIso()), status: "failed", reason: `stopped at its budget: ${message}` };
-            // The amount spent is summed from the run's own llm.call events, the same sum the postmortem
-            // and `asp resume` use, so every reader shows one figure. Failing to read them must not turn a
-            // clean budget stop into a crash: the event then goes without it and watchers show their own sum.
-            const spentUsd = await context.deps.readRunEvents(state.runId).then(totalCost, () => undefined);
-            await context.emit("run.budget_exceeded", { stage: stage.id, round, reason: message, budgetUsd: state.budgetUsd ?? null, ...(spentUsd === undefined ? {} : { spentUsd }) });
-          } else {
-            state = failStage(state, pipeline, stage, message, nowIso());
-          }
-          await runs.put(state);
-          await context.emit("stage.failed", { stage: stage.id, round, error: message, durationMs: context.clock.now() - started });
-        }
-      }
-      const finalState: RunState = { ...state, status: state.status === "running" ? "passed" : state.status, updatedAt: nowIso() };
-      await runs.put(finalState);
-      const summary = await summarise(context, finalState);
-      await context.emit(finalState.status === "passed" ? "run.completed" : "run.failed", { ...summary });
-      return summary;
-    } finally {
-      clearInterval(heartbeat);
+    let state = await runs.get(request.runId);
+    if (!state) {
+      state = initialRunState(request, pipeline, nowIso());
+      await runs.put(state);
+      await context.emit("run.started", { task: request.task, pipeline: pipeline.name, stages: pipeline.stages.map((stage) => stage.id), budgetUsd: state.budgetUsd ?? null });
+    } else if (request.resume && request.resume.attempt > (state.attempt ?? 1)) {
+      state = await startAttempt(context, state, pipeline, request.resume, nowIso());
+    } else {
+      await context.emit("run.resumed", { stageIndex: state.stageIndex, status: state.status, attempt: state.attempt ?? 1 });
     }
+    if (state.status === "waiting" && state.waiting) {
+      const gateStage = pipeline.stages.find((stage) => stage.id === state!.waiting!.stage)!;
+      state = await waitForHuman(context, state, gateStage);
+    }
+    for (let step = nextStep(state, pipeline); step.kind === "stage"; step = nextStep(state, pipeline)) {
+      const { stage, round } = step;
+      if (!step.resumed) {
+        state = startStage(state, pipeline, stage, round, nowIso());
+        await runs.put(state);
+      }
+      await context.emit("stage.started", { stage: stage.id, agent: stage.agent, round, resumed: step.resumed });
+      const started = context.clock.now();
+      try {
+        const input = stageInput(state, stage.id, round, stage.reviewers);
+        const runId = state.runId;
+        const reply = await withStagePresence(presenceOf(context, stage, round), () => jobs.request(stage.agent, input, {
+          runId,
+          taskId: context.taskId,
+          traceId: context.traceId,
+          jobId: jobIds.stage(runId, stage.id, round),
+          inputCodec: stageInputCodec,
+          outputCodec: stageOutputCodec,
+          timeoutMs: stage.timeoutMs,
+        }));
+        const result = completeStage(state, pipeline, stage, round, reply.output, nowIso());
+        state = result.state;
+        await runs.put(state);
+        await context.emit("stage.completed", { stage: stage.id, round, durationMs: context.clock.now() - started, verdict: result.decision?.verdict ?? null });
+        if (result.decision) {
+          await context.emit("gate.verdict", {
+            stage: stage.id,
+            round,
+            verdict: result.decision.verdict,
+            passed: result.decision.passed,
+            // A decision without goto is exhausted (state-machine.ts), so the last "fail" is never reached; it keeps `next` a string.
+            next: result.decision.passed ? "continue" : result.decision.exhausted ? "fail" : (result.decision.goto ?? "fail"),
+            summary: typeof reply.output.summary === "string" ? reply.output.summary : null,
+            findings: feedbackFromGate(stage.id, round, reply.output).findings,
+            decidedBy: "agent",
+          });
+        }
+        if ((result.decision?.passed ?? true) && needsApproval(stage, state)) {
+          state = startWaiting(state, stage, round, context.clock.now());
+          await runs.put(state);
+          state = await waitForHuman(context, state, stage);
+        }
+      } catch (error) {
+        const message = (error as Error).message;
+        if (isInfrastructureFailure(error) && context.attempt < orchestratorMaxDeliver) {
+          // The orchestrator lost the bus for a moment (a node restarting, a leader election), the
+          // stage did not fail. The run job goes back to the stream and resumes from the saved state;
+          // the stage is asked again under the same job id, so a finished stage answers from its stored
+          // result. On the last delivery the stage fails instead, so the run still ends with a reason.
+          throw new BusError(`run ${state.runId} interrupted in stage ${stage.id} by a bus failure; it resumes on redelivery: ${message}`, { cause: error });
+        }
+        if (isBudgetExceeded(error) && state.status === "running") {
+          // A budget stop is a clean end, not a crash: later stages are skipped, the postmortem still runs.
+          state = { ...failStage(state, pipeline, stage, message, nowIso()), status: "failed", reason: `stopped at its budget: ${message}` };
+          // The amount spent is summed from the run's own llm.call events, the same sum the postmortem
+          // and `asp resume` use, so every reader shows one figure. Failing to read them must not turn a
+          // clean budget stop into a crash: the event then goes without it and watchers show their own sum.
+          const spentUsd = await context.deps.readRunEvents(state.runId).then(totalCost, () => undefined);
+          await context.emit("run.budget_exceeded", { stage: stage.id, round, reason: message, budgetUsd: state.budgetUsd ?? null, ...(spentUsd === undefined ? {} : { spentUsd }) });
+        } else {
+          state = failStage(state, pipeline, stage, message, nowIso());
+        }
+        await runs.put(state);
+        await context.emit("stage.failed", { stage: stage.id, round, error: message, durationMs: context.clock.now() - started });
+      }
+    }
+    const finalState: RunState = { ...state, status: state.status === "running" ? "passed" : state.status, updatedAt: nowIso() };
+    await runs.put(finalState);
+    const summary = await summarise(context, finalState);
+    await context.emit(finalState.status === "passed" ? "run.completed" : "run.failed", { ...summary });
+    return summary;
   },
 });

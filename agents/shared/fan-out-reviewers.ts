@@ -33,34 +33,29 @@ export async function fanOutReviewers(
   job: Omit<ReviewerJob, "specialty">,
   timeouts: ReviewerTimeouts,
 ): Promise<ReviewerOutcome[]> {
-  const heartbeat = setInterval(() => context.working(), 1000);
-  try {
-    return await Promise.all(
-      reviewers.map(async (reviewer): Promise<ReviewerOutcome> => {
-        try {
-          const reply = await context.deps.jobs.request(reviewer, { ...job, specialty: reviewer.replace(/^review-/, "") }, {
-            runId: context.runId,
-            taskId: context.taskId,
-            traceId: context.traceId,
-            jobId: jobIds.reviewer(context.jobId, reviewer, context.attempt),
-            inputCodec: reviewerJobCodec,
-            outputCodec: reviewerReplyCodec,
-            queueTimeoutMs: timeouts.queueMs,
-            timeoutMs: timeouts.answerMs,
-          });
-          const findings = reply.output.findings.map((finding) => ({ ...finding, reviewer }));
-          return { reviewer, status: "ok", findings, summary: reply.output.summary, resolved: reply.output.resolved };
-        } catch (error) {
-          if (isBudgetExceeded(error)) throw error;
-          const message = (error as Error).message;
-          context.logger.warn({ reviewer, error: message }, "reviewer failed");
-          return { reviewer, status: "error", findings: [], summary: "", resolved: [], error: message };
-        }
-      }),
-    );
-  } finally {
-    clearInterval(heartbeat);
-  }
+  return await Promise.all(
+    reviewers.map(async (reviewer): Promise<ReviewerOutcome> => {
+      try {
+        const reply = await context.deps.jobs.request(reviewer, { ...job, specialty: reviewer.replace(/^review-/, "") }, {
+          runId: context.runId,
+          taskId: context.taskId,
+          traceId: context.traceId,
+          jobId: jobIds.reviewer(context.jobId, reviewer, context.attempt),
+          inputCodec: reviewerJobCodec,
+          outputCodec: reviewerReplyCodec,
+          queueTimeoutMs: timeouts.queueMs,
+          timeoutMs: timeouts.answerMs,
+        });
+        const findings = reply.output.findings.map((finding) => ({ ...finding, reviewer }));
+        return { reviewer, status: "ok", findings, summary: reply.output.summary, resolved: reply.output.resolved };
+      } catch (error) {
+        if (isBudgetExceeded(error)) throw error;
+        const message = (error as Error).message;
+        context.logger.warn({ reviewer, error: message }, "reviewer failed");
+        return { reviewer, status: "error", findings: [], summary: "", resolved: [], error: message };
+      }
+    }),
+  );
 }
 
 /**

@@ -25,13 +25,8 @@ export const testAgent = defineAgent<TestInput, TestReport, TestAgentDeps>({
         return { path: file.path, content };
       }),
     );
-    const heartbeat = setInterval(() => context.working(), 1000);
-    try {
-      const report = await runProjectTests(files, context.deps.sandbox);
-      await context.emit("tests.finished", { verdict: report.verdict, passed: report.passed, failed: report.failed, total: report.total, runner: report.runner });
-      return report;
-    } finally {
-      clearInterval(heartbeat);
-    }
+    const report = await runProjectTests(files, context.deps.sandbox);
+    await context.emit("tests.finished", { verdict: report.verdict, passed: report.passed, failed: report.failed, total: report.total, runner: report.runner });
+    return report;
   },
 });

@@ -66,6 +66,18 @@ describe("job path, in process, real nats-server", () => {
     await agent.stop();
   });
 
+  it("keeps a job that outlasts its ack wait alive without the handler sending heartbeats: delivered once", async () => {
+    await using bus = await setupBus();
+    const agent = await withAgent(bus);
+    const client = createJobClient({ connection: bus.connection, subjects: bus.subjects });
+    // Three ack waits of work: without the runtime's own heartbeats JetStream would redeliver it.
+    const reply = await client.request("toy", { value: 4, delayMs: 6000 }, { runId: "run-long", jobId: "long", inputCodec, outputCodec, timeoutMs: 20_000 });
+    expect(reply.output).toMatchObject({ doubled: 8, attempt: 1 });
+    const started = (await collectEvents(bus, "run-long")).filter((event) => event.type === "job.started");
+    expect(started).toHaveLength(1);
+    await agent.stop();
+  }, 30_000);
+
   it("the direct service endpoint answers errors with the NATS service error headers", async () => {
     await using bus = await setupBus();
     const agent = await withAgent(bus);
