@@ -19,6 +19,10 @@ export function formatEvent(event: AspEvent): string | undefined {
       return `${time} ▶ ${known.data.stage} (round ${known.data.round})${known.data.resumed ? " resumed" : ""}`;
     case "stage.completed":
       return `${time} ✓ ${known.data.stage} round ${known.data.round} in ${known.data.durationMs} ms${known.data.verdict ? ` → ${known.data.verdict}` : ""}`;
+    case "stage.waiting":
+      return `${time} ⏸ ${known.data.stage} (round ${known.data.round}): ${known.data.reason}`;
+    case "stage.agent_available":
+      return `${time} ▶ ${known.data.stage} (round ${known.data.round}): ${known.data.agent} is running now (${known.data.instances} instance(s))`;
     case "stage.failed":
       return `${time} ✗ ${known.data.stage} round ${known.data.round}: ${known.data.error}`;
     case "gate.verdict": {

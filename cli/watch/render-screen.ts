@@ -17,7 +17,7 @@ function seconds(milliseconds: number | undefined): string {
 function stageLine(stage: StageView, now: number, { green, red, yellow }: TerminalStyle): string {
   const symbol = { running: yellow("▶"), completed: green("✓"), failed: red("✗"), waiting: yellow("⏸") }[stage.status];
   const elapsed = stage.durationMs ?? (stage.status === "running" || stage.status === "waiting" ? now - Date.parse(stage.startedAt) : undefined);
-  const detail = stage.status === "waiting" ? yellow("waiting for approval") : stage.verdict ? `→ ${stage.verdict}` : stage.error ? red(stage.error.slice(0, 60)) : "";
+  const detail = stage.status === "waiting" ? yellow("waiting for approval") : stage.waitingForAgent ? yellow(stage.waitingForAgent) : stage.verdict ? `→ ${stage.verdict}` : stage.error ? red(stage.error.slice(0, 60)) : "";
   return `  ${symbol} ${stage.stage.padEnd(14)} r${stage.round}  ${seconds(elapsed).padStart(7)}  ${detail}`;
 }
 

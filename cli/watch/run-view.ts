@@ -18,6 +18,8 @@ export interface StageView {
   durationMs?: number;
   verdict?: string;
   error?: string;
+  /** Set while the stage's agent has no live instance: "waiting for agent X: none running". */
+  waitingForAgent?: string;
 }
 
 export interface FileView {
@@ -174,6 +176,7 @@ export function applyRunEvent(previous: RunView | undefined, event: AspEvent, on
         ...run,
         stages: updateStage(run, stage, round, (current) => ({
           ...current,
+          waitingForAgent: undefined,
           stage,
           round,
           status: "completed",
@@ -183,6 +186,14 @@ export function applyRunEvent(previous: RunView | undefined, event: AspEvent, on
           ...(verdict ? { verdict } : {}),
         })),
       };
+    }
+    case "stage.waiting": {
+      const { stage, round, reason } = known.data;
+      return { ...run, stages: updateStage(run, stage, round, (current) => ({ ...current, stage, round, status: current?.status ?? "running", startedAt: current?.startedAt ?? event.time, waitingForAgent: reason })) };
+    }
+    case "stage.agent_available": {
+      const { stage, round } = known.data;
+      return { ...run, stages: updateStage(run, stage, round, (current) => ({ ...current, stage, round, status: current?.status ?? "running", startedAt: current?.startedAt ?? event.time, waitingForAgent: undefined })) };
     }
     case "stage.failed": {
       const { stage, round, durationMs, error } = known.data;
