@@ -11,6 +11,7 @@ import { headerNames, jobMetadataToHeaders, readJobMetadata } from "./headers.ts
 import { deliverUntilSettled, type InMemoryDelivery } from "./in-memory-delivery.ts";
 import type { AwaitOptions, JobClient, JobReply, SubmitOptions } from "./job-client.ts";
 import { jobCancelledError } from "./job-cancellation.ts";
+import { jobIds } from "./job-ids.ts";
 import { decodeResult, type StoredResult } from "./job-results.ts";
 import type { PayloadStore } from "./large-payload.ts";
 
@@ -95,7 +96,7 @@ export function createInMemoryRuntime(options: InMemoryRuntimeOptions = {}): InM
   }
 
   function submitted<I>(agent: string, input: I, submitOptions: SubmitOptions<I>, signal: AbortSignal): { jobId: string; duplicate: boolean; result: Promise<StoredResult> } {
-    const jobId = submitOptions.jobId ?? `memory-${++sequence}`;
+    const jobId = submitOptions.jobId ?? jobIds.inMemory(++sequence);
     const existing = results.get(key(submitOptions.runId, agent, jobId));
     if (existing) return { jobId, duplicate: true, result: existing };
     const worker = agents.get(agent);
@@ -207,7 +208,7 @@ export function createInMemoryRuntime(options: InMemoryRuntimeOptions = {}): InM
       const runId = jobOptions.runId ?? "run-1";
       const reply = await jobs.request(definition.name, input, {
         runId,
-        jobId: jobOptions.jobId ?? `${runId}-${definition.name}-${++sequence}`,
+        jobId: jobOptions.jobId ?? jobIds.inMemory(++sequence, runId, definition.name),
         ...(jobOptions.taskId ? { taskId: jobOptions.taskId } : {}),
         inputCodec: toCodec(definition.input),
         outputCodec: toCodec(definition.output),

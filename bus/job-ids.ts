@@ -43,6 +43,13 @@ export const jobIds = {
   file(codeJobId: string, filePath: string, fileAttempt: number): string {
     return checked(`${codeJobId}-f${pathToken(filePath)}-a${fileAttempt}`);
   },
+  /**
+   * A one-off job of the in-memory runtime (bus/in-memory-runtime.ts) that its caller gave no id: nothing is
+   * resumed from it, so a counter of the runtime is enough to keep each one apart.
+   */
+  inMemory(sequence: number, runId?: string, agent?: string): string {
+    return checked(runId && agent ? `${runId}-${agent}-${sequence}` : `memory-${sequence}`);
+  },
   /** A job message that carried no usable ids, reported under its stream sequence. */
   unaddressable(sequence: number): string {
     return checked(`seq-${sequence}`);

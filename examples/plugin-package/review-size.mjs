@@ -1,7 +1,7 @@
 // @ts-check
 /**
  * A reviewer plug-in that lives outside the asp repository: it installs the package and imports
- * only its public API ("agentic-software-process" and its "/schemas" entry), as a plug-in written
+ * only its public API ("agentic-software-process", its "/schemas" and, in its tests, "/testing"), as a plug-in written
  * by someone else would. It takes the same job as the built-in reviewers on
  * `<ns>.jobs.review-size` and flags each source file longer than REVIEW_SIZE_MAX_LINES lines
  * (default 400) as a `low` maintainability finding: a nudge, never a gate failure on its own.

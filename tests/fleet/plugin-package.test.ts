@@ -44,6 +44,15 @@ describe("a plug-in in its own folder, depending on the asp package", () => {
     expect(checked).toBe("clean");
   }, 120_000);
 
+  it("runs its own unit tests on the package's in-memory runtime (the ./testing entry), with no NATS", async () => {
+    const tested = await run("npm", ["test", "--silent"], { cwd: pluginFolder }).then(
+      (result) => ({ code: 0, output: result.stdout + result.stderr }),
+      (error: { code: number; stdout: string; stderr: string }) => ({ code: error.code, output: error.stdout + error.stderr }),
+    );
+    expect(tested.output).toMatch(/# pass 2/);
+    expect(tested).toMatchObject({ code: 0 });
+  }, 60_000);
+
   it("reaches only the public API: a module the package does not export is refused", async () => {
     const probe = path.join(pluginFolder, "probe.mjs");
     await writeFile(probe, 'await import("agentic-software-process/bus/run-agent.ts");\n');
