@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import { readBusConfig } from "../bus/config.ts";
 import type { CommandIo } from "./command-io.ts";
-import { fleetFilePath, forgetFleet, readLiveFleet } from "./fleet-address.ts";
+import { fleetFilePath, forgetFleet, isAlive, readLiveFleet } from "./fleet-address.ts";
 import { existsSync } from "node:fs";
 
 const usage = `usage: asp down [--timeout MS]
@@ -10,15 +10,6 @@ const usage = `usage: asp down [--timeout MS]
 `;
 
 const defaultTimeoutMs = 60_000;
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 export async function downCommand(argv: string[], io: CommandIo, env: Record<string, string | undefined> = process.env): Promise<number> {
   let values;

@@ -26,7 +26,8 @@ export async function forgetFleet(dataDir: string): Promise<void> {
   await rm(fleetFilePath(dataDir), { force: true });
 }
 
-function isAlive(pid: number): boolean {
+/** Whether a process with this pid exists (signal 0 checks without sending anything). */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -3,17 +3,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { fleetFilePath } from "../../cli/fleet-address.ts";
+import { fleetFilePath, isAlive } from "../../cli/fleet-address.ts";
 import { spawnTypeScript } from "../support/processes.ts";
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function asp(args: string[], env: Record<string, string>) {
   const command = spawnTypeScript("cli/main.ts", { args, env });
