@@ -2,11 +2,20 @@ import { mkdir, readdir, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import { buildFiles, type BuildLayout, type CurrentBuild } from "./build-record.mjs";
 import { hashSources } from "./source-hash.mjs";
-import { sourceFileUrls } from "./source-file-urls.ts";
+import { importMetaUrl, sourceFileUrls } from "./source-file-urls.ts";
 import { replaceSymbolicLink, writeFileAtomically } from "./write-atomically.ts";
 
 /** Old builds are removed only after this long, so a process about to start one still finds it. */
 const oldBuildGraceMs = 10 * 60 * 1000;
+/**
+ * Packages node loads from node_modules rather than from the bundle: esbuild is a native binary,
+ * typescript is large and loaded only by `asp run --repo`, and pino starts its transports from files.
+ * Everything else is bundled: one file parsed instead of hundreds of modules resolved and linked
+ * halves an agent's start-up CPU (0.33 → 0.17 s) and saves about 6 MB each (decision 1410).
+ */
+const externalPackages = ["esbuild", "typescript", "pino", "thread-stream", "pino-pretty"];
+/** Bundled CommonJS packages call require(); an ES module has none unless it makes one. */
+const requireForCommonJs = `import { createRequire as createRequireForBundle } from "node:module"; const require = createRequireForBundle(${importMetaUrl});`;
 /** Sources that keep changing while they are built are reported, not chased forever. */
 const attemptsWhileSourcesChange = 3;
 
@@ -31,8 +40,11 @@ export async function buildBundles(layout: BuildLayout): Promise<CurrentBuild> {
       platform: "node",
       format: "esm",
       target: "node20",
-      // node_modules stay as they are: node loads them natively, one copy shared by both bundles.
-      packages: "external",
+      external: externalPackages,
+      banner: { js: requireForCommonJs },
+      // Smaller to parse and to hold (about 2.5 MB per agent); names are kept, and ASP_AGENT_RUNNER=tsx runs the sources for debugging.
+      minifyWhitespace: true,
+      minifySyntax: true,
       outdir: files.directory,
       outExtension: { ".js": ".mjs" },
       write: false,

@@ -7,7 +7,7 @@ import type { Plugin } from "esbuild";
  * share the bundle's URL, so each module's import.meta.url is replaced by its source file's URL.
  */
 // Spelt in pieces: this file is bundled too, and the plugin would rewrite its own search string.
-const importMetaUrl = ["import", "meta", "url"].join(".");
+export const importMetaUrl = ["import", "meta", "url"].join(".");
 
 export const sourceFileUrls: Plugin = {
   name: "source-file-urls",
