@@ -51,6 +51,8 @@ export interface FleetReadyMeasurement {
   /** The local model server is up (the last step before the agents start) → "fleet up": the agents' own start. */
   agentsMs: number;
   processes: number;
+  /** CPU the agent processes used until ready, summed: the start's cost on an idle machine is at least this / cores. */
+  agentsCpuMs: number;
   loadAverage: number[];
 }
 
@@ -63,8 +65,9 @@ async function measureFleetReady(): Promise<FleetReadyMeasurement> {
   });
   try {
     const readyMs = await waitForMark(up, "ready", 120_000);
-    const processes = (await childProcessesOf(up.child.pid!)).filter((child) => child.commandLine.includes("agent") || child.commandLine.some((argument) => argument.endsWith("agent.mjs"))).length;
-    return { readyMs, agentsMs: readyMs - (up.marks.environment ?? 0), processes, loadAverage: currentLoad() };
+    const agents = (await childProcessesOf(up.child.pid!)).filter((child) => child.commandLine.includes("agent") || child.commandLine.some((argument) => argument.endsWith("agent.mjs")));
+    const agentsCpuMs = agents.reduce((total, agent) => total + agent.cpuMs, 0);
+    return { readyMs, agentsMs: readyMs - (up.marks.environment ?? 0), processes: agents.length, agentsCpuMs, loadAverage: currentLoad() };
   } finally {
     up.child.kill("SIGTERM");
     await up.exited;
@@ -133,7 +136,7 @@ export async function runStartupBenchmark(options: { repeats?: number } = {}) {
   const fleetWarm: FleetReadyMeasurement[] = [];
   for (let repeat = 0; repeat < repeats; repeat += 1) {
     fleetWarm.push(await measureFleetReady());
-    console.log(`fleet ready, warm: ${fleetWarm.at(-1)!.readyMs} ms (agents ${fleetWarm.at(-1)!.agentsMs} ms)`);
+    console.log(`fleet ready, warm: ${fleetWarm.at(-1)!.readyMs} ms (agents ${fleetWarm.at(-1)!.agentsMs} ms, ${fleetWarm.at(-1)!.agentsCpuMs} ms of agent CPU)`);
   }
 
   const npmDataDir = await freshDataDirectory();
@@ -163,6 +166,7 @@ export async function runStartupBenchmark(options: { repeats?: number } = {}) {
       warm: fleetWarm,
       warmMedianMs: median(fleetWarm.map((entry) => entry.readyMs)),
       warmAgentsMedianMs: median(fleetWarm.map((entry) => entry.agentsMs)),
+      warmAgentsCpuMedianMs: median(fleetWarm.map((entry) => entry.agentsCpuMs)),
     },
     npmStart: { command: "npm start (hello-python, to the end of the run)", cold: npmCold, warm: npmWarm, warmMedianMs: median(npmWarm.map((entry) => entry.ms)) },
     residentRun: { command: `asp run --scenario ${scenario} against asp up --detach`, upDetachMs: resident.upDetachMs, runs: resident.runs, medianMs: median(resident.runs.map((run) => run.ms)) },
