@@ -135,7 +135,7 @@ export async function writeSummary(): Promise<string> {
     rows.push({
       benchmark: `fleet ready, ${processes} processes (asp up --writers 2), warm`,
       goal: "≤ 2 s",
-      measured: `median ${seconds(fleetReady.warmMedianMs)} to "fleet up" (agents' own start ${seconds(fleetReady.warmAgentsMedianMs)}, using ${seconds(fleetReady.warmAgentsCpuMedianMs ?? Number.NaN)} of CPU on ${startup.machine.cores} cores); runs ${fleetReady.warm.map((entry: { readyMs: number }) => seconds(entry.readyMs)).join(", ")}`,
+      measured: `median ${seconds(fleetReady.warmMedianMs)} to "fleet up" (agents' own start ${seconds(fleetReady.warmAgentsMedianMs)}${fleetReady.warmAgentsCpuMedianMs === undefined ? "" : `, using ${seconds(fleetReady.warmAgentsCpuMedianMs)} of CPU on ${startup.machine.cores} cores`}); runs ${fleetReady.warm.map((entry: { readyMs: number }) => seconds(entry.readyMs)).join(", ")}`,
       met: fleetReady.warmMedianMs <= 2000,
       load: loadOf(startup),
     });
