@@ -140,15 +140,19 @@ export async function runStartupBenchmark(options: { repeats?: number } = {}) {
   }
 
   const npmDataDir = await freshDataDirectory();
-  await removeBuild();
-  const npmCold = await measureNpmStart(npmDataDir);
-  console.log(`npm start, cold (no build, first run in a fresh data folder): ${npmCold.ms} ms`);
-  const npmWarm = [];
-  for (let repeat = 0; repeat < repeats; repeat += 1) {
-    npmWarm.push(await measureNpmStart(npmDataDir));
-    console.log(`npm start, warm: ${npmWarm.at(-1)!.ms} ms`);
+  const npmWarm: Array<Awaited<ReturnType<typeof measureNpmStart>>> = [];
+  let npmCold: Awaited<ReturnType<typeof measureNpmStart>>;
+  try {
+    await removeBuild();
+    npmCold = await measureNpmStart(npmDataDir);
+    console.log(`npm start, cold (no build, first run in a fresh data folder): ${npmCold.ms} ms`);
+    for (let repeat = 0; repeat < repeats; repeat += 1) {
+      npmWarm.push(await measureNpmStart(npmDataDir));
+      console.log(`npm start, warm: ${npmWarm.at(-1)!.ms} ms`);
+    }
+  } finally {
+    await rm(npmDataDir, { recursive: true, force: true });
   }
-  await rm(npmDataDir, { recursive: true, force: true });
 
   const resident = await measureResidentFleet(repeats);
   console.log(`asp run against the resident fleet: ${resident.runs.map((run) => run.ms).join(", ")} ms (asp up --detach took ${resident.upDetachMs} ms)`);
