@@ -12,7 +12,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { repositoryRoot } from "../cli/fleet.ts";
 import { lastReplyOf, loadScenarioFile } from "../simulator/index.ts";
-import { buildAgentBundle } from "./build-agent-bundle.ts";
+import { ensureBuild } from "../cli/build/ensure-build.ts";
 import { costByPart, singleCallEstimate } from "./support/cost-breakdown.ts";
 import { criticalPath } from "./support/critical-path.ts";
 import { isMain } from "./support/is-main.ts";
@@ -27,7 +27,7 @@ export async function runPipelineBenchmarks(options: { project?: string; ttftMs?
   const latency = { timeToFirstTokenMs: options.ttftMs ?? 200, tokensPerSecond: options.tokensPerSecond ?? 400 };
 
   // Run 1 on the built agents (the memory fix), run 2 on tsx, so memory is measured both ways.
-  await buildAgentBundle();
+  await ensureBuild();
   const cached = await runPipelineOnce({ project, latency, writers, env: { ASP_AGENT_RUNNER: "build", ...(options.nodeOptions ? { NODE_OPTIONS: options.nodeOptions } : {}) } });
   if (cached.summary.status !== "passed") throw new Error(`run ${cached.runId} ended ${cached.summary.status}: ${cached.summary.reason ?? ""}`);
   const path_ = criticalPath(cached.events, writers);
@@ -62,7 +62,7 @@ export async function runPipelineBenchmarks(options: { project?: string; ttftMs?
   });
   const memoryResult = await saveResult("memory", {
     project,
-    build: { runner: "node out/agent-bundle/agent.mjs <name> (ASP_AGENT_RUNNER=build)", run: "latency model, caching on", ...memorySummary(cached.memory) },
+    build: { runner: "node out/build/<hash>/agent.mjs <name> (ASP_AGENT_RUNNER=build, the default)", run: "latency model, caching on", ...memorySummary(cached.memory) },
     tsx: { runner: "node --import tsx cli/main.ts agent <name> (default)", run: "zero latency, caching off", ...memorySummary(uncached.memory) },
   });
   const peak = (entry: unknown) => (entry as { maxLifetimePeakMiB: number }).maxLifetimePeakMiB;

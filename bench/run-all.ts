@@ -10,6 +10,7 @@ import { repositoryRoot } from "../cli/fleet.ts";
 import { runDispatchOverhead } from "./dispatch-overhead.ts";
 import { runInstallCacheBenchmark } from "./install-cache.ts";
 import { runPipelineBenchmarks } from "./pipeline.ts";
+import { runStartupBenchmark } from "./startup.ts";
 import { writeSummary } from "./summary.ts";
 import { runWavesBenchmark } from "./waves.ts";
 import { runWriterScaling } from "./writer-scaling.ts";
@@ -25,6 +26,9 @@ function runBusBenchmark(): Promise<void> {
   });
 }
 
+// First: it removes the build to measure a cold start, and the later benchmarks rebuild it anyway.
+console.log("== start-up: fleet ready, npm start, asp run against a resident fleet, memory");
+await runStartupBenchmark();
 console.log("== bus round trip");
 await runBusBenchmark();
 console.log("== dispatch overhead");

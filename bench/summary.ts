@@ -38,6 +38,7 @@ export async function writeSummary(): Promise<string> {
   const memory = await loadResult("memory");
   const bus = await loadResult("bus-round-trip");
   const waves = await loadResult("waves");
+  const startup = await loadResult("startup");
   const rows: Row[] = [];
 
   const points = (at(scaling, "points") ?? []) as WriterScalingPoint[];
@@ -110,18 +111,68 @@ export async function writeSummary(): Promise<string> {
     const build = at(memory, "build");
     const tsx = at(memory, "tsx");
     rows.push({
-      benchmark: "peak RSS per agent process, built (ASP_AGENT_RUNNER=build)",
+      benchmark: "peak RSS per agent process, built (ASP_AGENT_RUNNER=build, the default), service-js",
       goal: "≤ 100 MB",
       measured: `max ${build.maxLifetimePeakMiB} MiB (${megabytes(build.maxLifetimePeakMiB)} MB) over ${Object.keys(build.processes).length} processes`,
       met: megabytes(build.maxLifetimePeakMiB) <= 100,
       load: loadOf(memory),
     });
     rows.push({
-      benchmark: "peak RSS per agent process, tsx (default)",
+      benchmark: "peak RSS per agent process, tsx (ASP_AGENT_RUNNER=tsx)",
       goal: "≤ 100 MB",
       measured: `max ${tsx.maxLifetimePeakMiB} MiB (${megabytes(tsx.maxLifetimePeakMiB)} MB)`,
       met: megabytes(tsx.maxLifetimePeakMiB) <= 100,
       load: loadOf(memory),
+    });
+  }
+  if (startup) {
+    const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+    const fleetReady = at(startup, "fleetReady");
+    const npmStart = at(startup, "npmStart");
+    const residentRun = at(startup, "residentRun");
+    const startupMemory = at(startup, "memory");
+    const processes = fleetReady.cold.processes;
+    rows.push({
+      benchmark: `fleet ready, ${processes} processes (asp up --writers 2), warm`,
+      goal: "≤ 2 s",
+      measured: `median ${seconds(fleetReady.warmMedianMs)} to "fleet up" (agents' own start ${seconds(fleetReady.warmAgentsMedianMs)}${fleetReady.warmAgentsCpuMedianMs === undefined ? "" : `, using ${seconds(fleetReady.warmAgentsCpuMedianMs)} of CPU on ${startup.machine.cores} cores`}); runs ${fleetReady.warm.map((entry: { readyMs: number }) => seconds(entry.readyMs)).join(", ")}`,
+      met: fleetReady.warmMedianMs <= 2000,
+      load: loadOf(startup),
+    });
+    rows.push({
+      benchmark: "fleet ready, cold (build missing, built first)",
+      goal: "–",
+      measured: `${seconds(fleetReady.cold.readyMs)} (agents ${seconds(fleetReady.cold.agentsMs)})`,
+      met: undefined,
+      load: loadOf(startup),
+    });
+    rows.push({
+      benchmark: "npm start, warm (build current), to the end of the run",
+      goal: "≤ 5 s",
+      measured: `median ${seconds(npmStart.warmMedianMs)}; runs ${npmStart.warm.map((entry: { ms: number }) => seconds(entry.ms)).join(", ")}`,
+      met: npmStart.warmMedianMs <= 5000,
+      load: loadOf(startup),
+    });
+    rows.push({
+      benchmark: "npm start, first start (build missing)",
+      goal: "≤ 10 s",
+      measured: seconds(npmStart.cold.ms),
+      met: npmStart.cold.ms <= 10_000,
+      load: loadOf(startup),
+    });
+    rows.push({
+      benchmark: "asp run of hello-python against a resident fleet",
+      goal: "≤ 2 s",
+      measured: `median ${seconds(residentRun.medianMs)}; runs ${residentRun.runs.map((entry: { ms: number }) => seconds(entry.ms)).join(", ")} (asp up --detach ${seconds(residentRun.upDetachMs)})`,
+      met: residentRun.medianMs <= 2000,
+      load: loadOf(startup),
+    });
+    rows.push({
+      benchmark: "peak RSS per agent process, default runner (the build), after hello-python runs",
+      goal: "≤ 80 MB",
+      measured: `max ${startupMemory.maxPeakRssMiB} MiB (${megabytes(startupMemory.maxPeakRssMiB)} MB) over ${startupMemory.processes.length} processes`,
+      met: megabytes(startupMemory.maxPeakRssMiB) <= 80,
+      load: loadOf(startup),
     });
   }
   if (bus) {
@@ -135,7 +186,7 @@ export async function writeSummary(): Promise<string> {
   }
 
   const machine = (scaling ?? dispatch ?? pipeline ?? cost ?? memory)?.machine;
-  const dates = [scaling, dispatch, pipeline, cost, memory].flatMap((result) => (result ? [result.date] : [])).sort();
+  const dates = [scaling, dispatch, pipeline, cost, memory, startup].flatMap((result) => (result ? [result.date] : [])).sort();
   const table = [
     "| benchmark | goal | measured | met | load 1/5/15 min |",
     "| --- | --- | --- | :---: | --- |",

@@ -7,7 +7,7 @@ import { ConfigError } from "../errors/index.ts";
 import { readBusConfig, type BusConfig } from "./config.ts";
 import { connectToBus } from "./connect.ts";
 import type { AgentDefinition } from "./define-agent.ts";
-import { ensureResources } from "./resources.ts";
+import { ensureResources, resourcesReadyVariable } from "./resources.ts";
 import { runAgent, type RunAgentDependencies, type RunningAgent } from "./run-agent.ts";
 import { createSubjects, type Subjects } from "./subjects.ts";
 
@@ -80,12 +80,15 @@ export async function runAgentProcess<I, O, D>(
   const config = readBusConfig(env);
   const subjects = createSubjects(config.namespace);
   const connection = await connectToBus(config, { logger, name: `${definition.name}-${process.pid}` });
-  await ensureResources(connection, subjects, { replicas: config.jetStreamReplicas }).catch((error: unknown) => {
-    // A least-privilege user (deploy/nats/permissions.conf) may not create or update streams: an
-    // administrator does that once; the agent goes on and fails later only if something is really missing.
-    if (!isPermissionError(error)) throw error;
-    logger.warn({ err: error }, "not allowed to create or update the JetStream resources; using them as they are");
-  });
+  // The fleet's starter ensured the streams and buckets once for all of its processes.
+  if (env[resourcesReadyVariable] !== "1") {
+    await ensureResources(connection, subjects, { replicas: config.jetStreamReplicas }).catch((error: unknown) => {
+      // A least-privilege user (deploy/nats/permissions.conf) may not create or update streams: an
+      // administrator does that once; the agent goes on and fails later only if something is really missing.
+      if (!isPermissionError(error)) throw error;
+      logger.warn({ err: error }, "not allowed to create or update the JetStream resources; using them as they are");
+    });
+  }
   const deps = await options.buildDeps({ connection, subjects, logger, config });
   const ackWait = settings.data.ASP_ACK_WAIT_MS === undefined ? {} : { ackWaitMs: settings.data.ASP_ACK_WAIT_MS };
   const agent = await runAgent(definition, { connection, subjects, logger, deps, ...ackWait, ...options.run });

@@ -21,6 +21,13 @@ const dayMs = 24 * 60 * 60 * 1000;
 /** Long enough for a publisher's retries after a reconnect, short enough to keep the dedupe index small. */
 export const duplicateWindowMs = 2 * 60 * 1000;
 
+/**
+ * Set to "1" by the process that starts a fleet after it has ensured the resources, so each of its
+ * agents skips the check at start-up. A standalone `asp agent` (compose, Kubernetes) has no such
+ * starter and ensures them itself.
+ */
+export const resourcesReadyVariable = "ASP_RESOURCES_READY";
+
 export interface BusResources {
   jobsStream: string;
   resultsStream: string;

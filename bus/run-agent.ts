@@ -86,8 +86,10 @@ export async function runAgent<I, O, D>(
     max_ack_pending: -1,
   };
   const existing = await jsm.consumers.info(subjects.jobsStream, consumerConfig.durable_name).catch(() => undefined);
-  if (existing) await jsm.consumers.update(subjects.jobsStream, consumerConfig.durable_name, consumerConfig);
-  else await jsm.consumers.add(subjects.jobsStream, consumerConfig);
+  // Every replica and every restart comes here; an update that changes nothing is a round trip saved at start-up.
+  const unchanged = existing && Object.entries(consumerConfig).every(([key, value]) => (existing.config as unknown as Record<string, unknown>)[key] === value);
+  if (existing && !unchanged) await jsm.consumers.update(subjects.jobsStream, consumerConfig.durable_name, consumerConfig);
+  else if (!existing) await jsm.consumers.add(subjects.jobsStream, consumerConfig);
   const consumer = await js.consumers.get(subjects.jobsStream, consumerConfig.durable_name);
 
   const deadLetters = listenForDeadLetters({ connection, js, jsm, subjects, agent, events, logger });

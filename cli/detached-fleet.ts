@@ -4,7 +4,8 @@ import path from "node:path";
 import { readLiveFleet, type FleetFile } from "./fleet-address.ts";
 import { repositoryRoot } from "./fleet.ts";
 
-const mainEntry = path.join(repositoryRoot, "cli", "main.ts");
+/** The `asp` command itself, so the background `asp up` runs from the build like any other (ASP_CLI_RUNNER). */
+const commandEntry = path.join(repositoryRoot, "cli", "bin.mjs");
 const pollMs = 100;
 
 function tail(file: string, characters = 3000): string {
@@ -25,7 +26,7 @@ export async function startDetachedFleet(options: { upArguments: string[]; env: 
   mkdirSync(logDirectory, { recursive: true });
   const logFile = path.join(logDirectory, "up.log");
   const output = openSync(logFile, "a");
-  const child = spawn(process.execPath, ["--import", "tsx", mainEntry, "up", ...options.upArguments], {
+  const child = spawn(process.execPath, [commandEntry, "up", ...options.upArguments], {
     cwd: process.cwd(),
     env: options.env as NodeJS.ProcessEnv,
     detached: true,

@@ -1,14 +1,13 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { createWriteStream, existsSync, mkdirSync } from "node:fs";
+import { createWriteStream, mkdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { readyLinePrefix } from "../bus/agent-process.ts";
+import { ensureBuild, repositoryBuildLayout, type BuildLayout } from "./build/ensure-build.ts";
 import { superviseProcess, type Supervision, type SupervisionHooks, type SupervisionPolicy } from "./supervisor.ts";
 
 export const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const mainEntry = path.join(repositoryRoot, "cli", "main.ts");
-/** The agent process built as plain JavaScript by bench/build-agent-bundle.ts. */
-export const agentBundlePath = path.join(repositoryRoot, "out", "agent-bundle", "agent.mjs");
 
 /**
  * V8 settings for agent processes (docs/decisions/0904-agent-memory-flags.md). A 1 MB young generation:
@@ -18,17 +17,24 @@ export const agentBundlePath = path.join(repositoryRoot, "out", "agent-bundle", 
  */
 export const agentNodeFlags = Object.freeze(["--max-semi-space-size=1", "--liftoff-only"]);
 
+/** What runs an agent process: the build (the default) or the TypeScript sources through tsx. */
+export type AgentRunner = "build" | "tsx";
+
+export function readAgentRunner(env: Record<string, string | undefined>): AgentRunner {
+  const runner = env.ASP_AGENT_RUNNER?.trim() || "build";
+  if (runner !== "build" && runner !== "tsx") throw new Error(`ASP_AGENT_RUNNER must be "build" or "tsx", got "${runner}"`);
+  return runner;
+}
+
 /**
- * `node --import tsx cli/main.ts agent NAME` by default. With ASP_AGENT_RUNNER=build in the fleet's
- * env, bare `node` runs the prebuilt bundle: no compiler thread, about 50 MB less per process
- * (docs/decisions/0901-agents-can-run-from-a-build.md). Opt-in, so a stale build never runs by surprise.
+ * Bare `node` on the bundle of cli/build by default: no compiler thread, about 50 MB less per process
+ * (decisions 0901 and 1410). The build is checked against the sources' hash on every start (and
+ * restart) and rebuilt when stale, so a stale build never runs. ASP_AGENT_RUNNER=tsx runs the sources.
  */
-function agentCommandLine(name: string, env: Record<string, string | undefined>): string[] {
-  const runner = env.ASP_AGENT_RUNNER?.trim() || "tsx";
-  if (runner === "tsx") return [...agentNodeFlags, "--import", "tsx", mainEntry, "agent", name];
-  if (runner !== "build") throw new Error(`ASP_AGENT_RUNNER must be "tsx" or "build", got "${runner}"`);
-  if (!existsSync(agentBundlePath)) throw new Error(`ASP_AGENT_RUNNER=build but ${agentBundlePath} does not exist; run npx tsx bench/build-agent-bundle.ts`);
-  return [...agentNodeFlags, agentBundlePath, name];
+async function agentCommandLine(name: string, env: Record<string, string | undefined>, build: BuildLayout): Promise<string[]> {
+  if (readAgentRunner(env) === "tsx") return [...agentNodeFlags, "--import", "tsx", mainEntry, "agent", name];
+  const { agentBundle } = await ensureBuild(build);
+  return [...agentNodeFlags, agentBundle, name];
 }
 
 export interface FleetProcess {
@@ -50,20 +56,17 @@ export interface FleetOptions {
   env: Record<string, string | undefined>;
   logDirectory: string;
   readyTimeoutMs?: number;
+  /** Which sources to build and where; the repository's out/build unless a test brings a copy. */
+  build?: BuildLayout;
   /** Restart processes that exit unexpectedly (cli/supervisor.ts); without it an exit is final. */
   supervise?: { hooks: SupervisionHooks; policy?: SupervisionPolicy };
 }
 
 /** Starts one agent as its own OS process and resolves when it says it is ready. */
-export function spawnAgentProcess(name: string, index: number, options: Omit<FleetOptions, "agents" | "writers">): Promise<FleetProcess> {
+export async function spawnAgentProcess(name: string, index: number, options: Omit<FleetOptions, "agents" | "writers">): Promise<FleetProcess> {
   mkdirSync(options.logDirectory, { recursive: true });
   const logFile = path.join(options.logDirectory, `${name}-${index}.log`);
-  let commandLine: string[];
-  try {
-    commandLine = agentCommandLine(name, options.env);
-  } catch (error) {
-    return Promise.reject(error);
-  }
+  const commandLine = await agentCommandLine(name, options.env, options.build ?? repositoryBuildLayout);
   const log = createWriteStream(logFile, { flags: "a" });
   const child = spawn(process.execPath, commandLine, {
     cwd: repositoryRoot,

@@ -3,7 +3,7 @@ import { connectToBus } from "../bus/connect.ts";
 import { drainWithin } from "./bounded-drain.ts";
 import type { BusConfig } from "../bus/config.ts";
 import { startLocalNatsServer, type LocalNatsServer } from "../bus/local-server.ts";
-import { ensureResources } from "../bus/resources.ts";
+import { ensureResources, resourcesReadyVariable } from "../bus/resources.ts";
 import { createSubjects } from "../bus/subjects.ts";
 import type { Logger } from "../logging/index.ts";
 import { loadScenarioFile, startModelSimulator, type ModelSimulator, type Scenario } from "../simulator/index.ts";
@@ -47,7 +47,8 @@ export async function startEnvironment(options: EnvironmentOptions): Promise<Env
     connection = await connectToBus({ ...bus, natsUrl }, { logger, name: "asp-cli" });
     await ensureResources(connection, createSubjects(bus.namespace), { replicas: bus.jetStreamReplicas });
 
-    const childEnv: Record<string, string | undefined> = { ...env, NATS_URL: natsUrl, ASP_NAMESPACE: bus.namespace };
+    // The streams and buckets were just ensured: the fleet's agents need not check them again (decision 1410).
+    const childEnv: Record<string, string | undefined> = { ...env, NATS_URL: natsUrl, ASP_NAMESPACE: bus.namespace, [resourcesReadyVariable]: "1" };
     if (!env.ANTHROPIC_API_KEY) {
       if (!options.scenario && !options.scenarioPath) {
         throw new Error("ANTHROPIC_API_KEY is not set and no --scenario was given: set the key to use Claude, or pass a scenario for the local model server");

@@ -9,6 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse, parseAllDocuments } from "yaml";
 import { agentRegistry } from "../../agents/registry.ts";
 import { createSubjects } from "../../bus/subjects.ts";
+import { buildLayout } from "../../cli/build/build-record.mjs";
+import { hashSources, sourceFolders, sourceRootFiles } from "../../cli/build/source-hash.mjs";
 import { agentNodeFlags } from "../../cli/fleet.ts";
 import { passwordVariable, renderPermissionsConfig } from "../../deploy/nats/permissions.ts";
 import { checkNatsConfig, deployDirectory, natsConfigDirectory, repositoryRoot } from "./support/deploy-files.ts";
@@ -175,10 +177,10 @@ describe("deploy/Dockerfile", () => {
     const dockerfile = await readFile(path.join(deployDirectory, "Dockerfile"), "utf8");
     expect(dockerfile).toMatch(/^FROM node:20-bookworm-slim/m);
     // The image runs agents with the fleet's V8 settings, so a container's memory matches the benchmark's.
-    expect(dockerfile).toContain(`"node", ${agentNodeFlags.map((flag) => JSON.stringify(flag)).join(", ")}, "cli/bin.mjs"`);
+    expect(dockerfile).toContain(`"node", ${agentNodeFlags.map((flag) => JSON.stringify(flag)).join(", ")}, "out/build/current/cli.mjs"`);
     expect(dockerfile).toMatch(/npm ci --omit=dev/);
     for (const tool of ["python3", "util-linux", "iproute2"]) expect(dockerfile).toContain(tool);
-    const copied = [...dockerfile.matchAll(/^COPY (\S+) /gm)].map((match) => match[1]!).filter((source) => !source.startsWith("package"));
+    const copied = [...dockerfile.matchAll(/^COPY (\S+) /gm)].map((match) => match[1]!).filter((source) => !source.startsWith("package") && !source.endsWith(".json"));
     const packageJson = JSON.parse(await readFile(path.join(repositoryRoot, "package.json"), "utf8")) as { dependencies: Record<string, string> };
     const allowed = new Set([...Object.keys(packageJson.dependencies), ...builtinModules]);
     for (const source of copied) {
@@ -197,4 +199,40 @@ describe("deploy/Dockerfile", () => {
       }
     }
   });
+
+  it("builds the bundles in the image after copying every input of the build's hash, and runs the build", async () => {
+    const dockerfile = await readFile(path.join(deployDirectory, "Dockerfile"), "utf8");
+    const lines = dockerfile.split("\n");
+    const buildStep = lines.findIndex((line) => line.startsWith("RUN ") && line.includes("cli/build/build-command.ts"));
+    expect(buildStep, "a RUN step that builds out/build").toBeGreaterThan(0);
+    const copiedBefore = new Set(lines.slice(0, buildStep).flatMap((line) => (line.startsWith("COPY ") ? line.split(/\s+/).slice(1, -1) : [])));
+    for (const input of [...sourceFolders, ...sourceRootFiles]) expect(copiedBefore.has(input), `${input} is copied before the build`).toBe(true);
+    const entrypoint = JSON.parse(dockerfile.match(/^ENTRYPOINT (\[.*\])$/m)![1]!) as string[];
+    expect(entrypoint.at(-1)).toBe(path.relative("/app", path.join(buildLayout("/app").currentLink, "cli.mjs")));
+    expect(entrypoint).not.toContain("tsx");
+  });
+
+  it("the image's build step and entrypoint work on exactly the files the Dockerfile copies", async () => {
+    const dockerfile = await readFile(path.join(deployDirectory, "Dockerfile"), "utf8");
+    // Under out/ so that node finds the repository's node_modules above the copy, as it finds /app/node_modules.
+    const image = path.join(repositoryRoot, "out", "test-sources", `image-${process.pid}`);
+    await rm(image, { recursive: true, force: true });
+    try {
+      for (const [, source, target] of dockerfile.matchAll(/^COPY (\S+(?: \S+)*) (\S+)$/gm)) {
+        for (const entry of source!.split(" ")) {
+          const destination = target!.endsWith("/") ? path.join(image, target!, path.basename(entry)) : path.join(image, target!);
+          await cp(path.join(repositoryRoot, entry), destination, { recursive: true });
+        }
+      }
+      const buildCommand = dockerfile.match(/^RUN (node [^\n]*cli\/build\/build-command\.ts)$/m)![1]!.split(" ");
+      await run(buildCommand[0] === "node" ? process.execPath : buildCommand[0]!, buildCommand.slice(1), { cwd: image, timeout: 60_000 });
+      const entrypoint = JSON.parse(dockerfile.match(/^ENTRYPOINT (\[.*\])$/m)![1]!) as string[];
+      const node = entrypoint.indexOf("node");
+      const { stdout } = await run(process.execPath, [...entrypoint.slice(node + 1), "agent"], { cwd: image, timeout: 30_000 }).catch((error: { stdout: string; stderr: string }) => ({ stdout: error.stdout + error.stderr }));
+      expect(stdout).toContain("usage: asp agent <name>");
+      expect(await readFile(path.join(image, "out", "build", "current", "build.json"), "utf8")).toContain(hashSources(image));
+    } finally {
+      await rm(image, { recursive: true, force: true });
+    }
+  }, 90_000);
 });

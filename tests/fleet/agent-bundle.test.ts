@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fileResultCodec } from "../../schemas/file-result.ts";
-import { buildAgentBundle } from "../../bench/build-agent-bundle.ts";
+import { ensureBuild } from "../../cli/build/ensure-build.ts";
 import { jsonCodec } from "../../bus/codec.ts";
 import { createJobClient } from "../../bus/job-client.ts";
 import { spawnAgentProcess, stopProcess, type FleetProcess } from "../../cli/fleet.ts";
@@ -20,7 +20,7 @@ const content = "def add(a, b):\n    return a + b\n";
 beforeAll(async () => {
   bus = await setupBus();
   simulator = await startModelSimulator({ scenario: { name: "bundle", files: { "calc.py": content } }, port: 0 });
-  await buildAgentBundle();
+  await ensureBuild();
 }, 90_000);
 afterAll(async () => {
   if (writer) await stopProcess(writer, 5000);
@@ -30,15 +30,18 @@ afterAll(async () => {
 
 const env = () => ({ ...process.env, ...bus.env, ASP_LLM_BASE_URL: simulator.url, ANTHROPIC_API_KEY: "", ASP_LOG_LEVEL: "warn" });
 
-describe("agents run from the build (ASP_AGENT_RUNNER=build)", () => {
+describe("agents run from the build by default", () => {
   it("refuses an unknown runner, naming the variable", async () => {
     await expect(spawnAgentProcess("file-writer", 0, { env: { ...env(), ASP_AGENT_RUNNER: "deno" }, logDirectory })).rejects.toThrow(/ASP_AGENT_RUNNER/);
   });
 
   it("runs a file-writer on bare node that finds its prompts and writes the file byte for byte", async () => {
-    writer = await spawnAgentProcess("file-writer", 1, { env: { ...env(), ASP_AGENT_RUNNER: "build" }, logDirectory, readyTimeoutMs: 60_000 });
+    const { ASP_AGENT_RUNNER: _runner, ...withoutRunner } = env() as Record<string, string | undefined>;
+    writer = await spawnAgentProcess("file-writer", 1, { env: withoutRunner, logDirectory, readyTimeoutMs: 60_000 });
     const commandLine = readFileSync(`/proc/${writer.child.pid}/cmdline`, "utf8").split("\0");
-    expect(commandLine.some((argument) => argument.endsWith(path.join("out", "agent-bundle", "agent.mjs")))).toBe(true);
+    const { agentBundle } = await ensureBuild();
+    expect(commandLine).toContain(agentBundle);
+    expect(agentBundle).toMatch(new RegExp(`${path.join("out", "build")}/[0-9a-f]{16}/agent\\.mjs$`));
     expect(commandLine).not.toContain("tsx");
 
     const jobs = createJobClient({ connection: bus.connection, subjects: bus.subjects });

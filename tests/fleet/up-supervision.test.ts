@@ -15,7 +15,7 @@ const run = promisify(execFile);
 
 /** The pid of the one child of `asp up` that runs `agent <name>`. */
 async function agentPid(upPid: number, name: string): Promise<number> {
-  const { stdout } = await run("pgrep", ["-P", String(upPid), "-f", `main.ts agent ${name}$`]);
+  const { stdout } = await run("pgrep", ["-P", String(upPid), "-f", `(main\\.ts agent|agent\\.mjs) ${name}$`]);
   const pids = stdout.trim().split("\n").filter(Boolean).map(Number);
   expect(pids).toHaveLength(1);
   return pids[0]!;

@@ -2,6 +2,7 @@ import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import type { TestProject } from "vitest/node";
 import { findNatsServerBinary, natsInstallHint, startLocalNatsServer } from "../../bus/local-server.ts";
+import { ensureBuild } from "../../cli/build/ensure-build.ts";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -18,6 +19,9 @@ declare module "vitest" {
  * engine fall through in well under a second.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  // Fleets run from the build by default: build it once here, not inside the first test's timeout
+  // (and not once per test file racing the others).
+  await ensureBuild();
   if (process.env.NATS_URL) {
     project.provide("natsUrl", process.env.NATS_URL);
     project.provide("natsSource", "env");
