@@ -24,8 +24,11 @@ const renderers: Record<ReportName, { output: string; fileName: string; mimeType
   postmortem: { output: "postmortem", fileName: "postmortem.md", mimeType: "text/markdown", render: postmortemMarkdown },
 };
 
-/** The stage output a report is made from, named as a person reads it (e.g. "code-review" is made from `codeReview`). */
-export const reportOutput = (name: ReportName) => renderers[name].output;
+/** The reports a run has so far, without rendering them (listing many runs' reports should not render them all). */
+export const availableReports = (state: RunState): ReportName[] => reportNames.filter((name) => Boolean(state.outputs[renderers[name].output]));
+
+/** The MIME type of a report, for resource listings. */
+export const reportMimeType = (name: ReportName) => renderers[name].mimeType;
 
 export const isReportName = (name: string): name is ReportName => (reportNames as readonly string[]).includes(name);
 
