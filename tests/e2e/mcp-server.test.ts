@@ -141,6 +141,19 @@ describe("asp mcp", () => {
     expect(text(again)).toBe(`run ${runId} is not waiting at a gate (it is passed)`);
   }, 200_000);
 
+  it("rejects a run waiting at a human gate: the run fails with who rejected it and why", async () => {
+    const submitted = await call(session, "submit_task", { task: taskFile, pipeline: approvalPipeline });
+    const { runId } = submitted.structuredContent as { runId: string };
+    const waiting = await pollStatus(session, runId, ["waiting", "passed", "failed", "error"], 90_000);
+    expect(waiting.status).toBe("waiting");
+    const rejected = await call(session, "reject_gate", { runId, gate: "design-review", note: "needs auth" });
+    expect(rejected.isError, text(rejected)).toBeFalsy();
+    expect(rejected.structuredContent).toMatchObject({ decision: "reject", message: `rejected gate design-review of run ${runId}` });
+    const finished = await pollStatus(session, runId, ["passed", "failed", "error"]);
+    expect(finished.status).toBe("failed");
+    expect(finished.reason).toMatch(/^the design-review gate was rejected by \S+ \(mcp\): needs auth$/);
+  }, 200_000);
+
   it("answers bad arguments with tool errors in the CLI's words, and stays up", async () => {
     const unknownRun = await call(session, "run_status", { runId: "no-such-run" });
     expect(unknownRun.isError).toBe(true);
