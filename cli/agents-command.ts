@@ -99,9 +99,9 @@ function safeJobSubject(subjects: Subjects, name: string): string | undefined {
   }
 }
 
-/** What `asp agents` says when nobody answers, in the words `asp submit` uses for the same case. */
-export function noFleetMessage(natsUrl: string, namespace: string): string {
-  return `asp agents: no agent answers on ${natsUrl} (namespace ${namespace}): is the fleet up? Start one with 'asp up'\n`;
+/** What `asp agents` (and the MCP server's list_agents) says when nobody answers, in the words `asp submit` uses for the same case. */
+export function noAgentAnswersMessage(natsUrl: string, namespace: string): string {
+  return `no agent answers on ${natsUrl} (namespace ${namespace}): is the fleet up? Start one with 'asp up'`;
 }
 
 export function formatAgentTable(rows: AgentInstanceRow[]): string {
@@ -146,7 +146,7 @@ export async function agentsCommand(argv: string[], io: CommandIo, env: Record<s
   try {
     const rows = await listAgentInstances(session.connection, session.subjects, { maxWaitMs });
     if (rows.length === 0) {
-      io.stderr.write(noFleetMessage(session.natsUrl, session.subjects.namespace));
+      io.stderr.write(`asp agents: ${noAgentAnswersMessage(session.natsUrl, session.subjects.namespace)}\n`);
       return 0;
     }
     if (values.json) for (const row of rows) io.stdout.write(`${JSON.stringify(row)}\n`);

@@ -1,12 +1,11 @@
 import { parseArgs } from "node:util";
-import os from "node:os";
 import { readBusConfig } from "../bus/config.ts";
 import { connectToBus } from "../bus/connect.ts";
 import { createSubjects } from "../bus/subjects.ts";
 import { gateDecisionReplySchema } from "../schemas/run.ts";
 import type { CommandIo } from "./command-io.ts";
 import { withFleetAddress } from "./fleet-address.ts";
-import { decideGate, type GateDecision } from "./gate-decision.ts";
+import { decideGate, decidedByUser, gateDecidedMessage, type GateDecision } from "./gate-decision.ts";
 import { cliLogger } from "./run-command.ts";
 
 /** `asp approve|reject <runId> <gate> [--note TEXT]`: decides a run waiting at a human gate. */
@@ -33,8 +32,7 @@ export async function gateCommand(decision: GateDecision, argv: string[], io: Co
   let connection;
   try {
     connection = await connectToBus(bus, { logger: cliLogger(env, io), name: `asp-${decision}` });
-    const decidedBy = `${os.userInfo().username}@${os.hostname()} (cli)`;
-    const reply = gateDecisionReplySchema.safeParse(await decideGate(connection, createSubjects(bus.namespace), runId, gate, decision, parsed.values.note, { decidedBy }));
+    const reply = gateDecisionReplySchema.safeParse(await decideGate(connection, createSubjects(bus.namespace), runId, gate, decision, parsed.values.note, { decidedBy: decidedByUser("cli") }));
     if (!reply.success) {
       io.stderr.write(`asp ${decision}: the orchestrator's reply was not understood\n`);
       return 2;
@@ -43,7 +41,7 @@ export async function gateCommand(decision: GateDecision, argv: string[], io: Co
       io.stderr.write(`asp ${decision}: ${reply.data.error}\n`);
       return 1;
     }
-    io.stdout.write(`${decision === "approve" ? "approved" : "rejected"} gate ${reply.data.gate} of run ${runId}\n`);
+    io.stdout.write(`${gateDecidedMessage(decision, reply.data.gate, runId)}\n`);
     return 0;
   } catch (error) {
     io.stderr.write(`asp ${decision}: ${(error as Error).message}\n`);

@@ -1,9 +1,16 @@
+import os from "node:os";
 import type { NatsConnection } from "nats";
 import { BusError, ValidationError } from "../errors/index.ts";
 import type { Subjects } from "../bus/subjects.ts";
 import { gateDecisionReplySchema, gateDecisionRequestSchema, type GateDecisionReply } from "../schemas/run.ts";
 
 export type GateDecision = "approve" | "reject";
+
+/** Who decided, as the postmortem records it: the person at this machine, and through which client (cli, mcp). */
+export const decidedByUser = (client: string) => `${os.userInfo().username}@${os.hostname()} (${client})`;
+
+/** What a client says once the orchestrator accepted a decision. */
+export const gateDecidedMessage = (decision: GateDecision, gate: string, runId: string) => `${decision === "approve" ? "approved" : "rejected"} gate ${gate} of run ${runId}`;
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();

@@ -21,6 +21,15 @@ function table(header: string[], rows: string[][]): string {
   return [header, ...rows].map((cells) => cells.map((cell, column) => cell.padEnd(widths[column]!)).join("  ").trimEnd()).join("\n");
 }
 
+/** One run as `asp runs --json` lists it: everything but the folded view and the raw state, which are large. */
+export function runListingRow(entry: RunHistoryEntry): Omit<RunHistoryEntry, "view" | "state"> {
+  const { view: _view, state: _state, ...row } = entry;
+  return row;
+}
+
+/** What `asp show` says of a run id the fleet does not know. */
+export const unknownRunMessage = (runId: string, namespace: string) => `no run ${runId} in namespace ${namespace}`;
+
 export function formatRunsTable(entries: RunHistoryEntry[]): string {
   if (entries.length === 0) return "no runs yet\n";
   const rows = entries.map((entry) => [
@@ -139,12 +148,12 @@ export async function historyCommand(command: "runs" | "show" | "stats", argv: s
     const entries = await loadRunHistory(session.connection, session.subjects, runId ? { runId, onInvalid } : { onInvalid });
     const json = parsed.values.json;
     if (command === "runs") {
-      if (json) for (const { view: _view, state: _state, ...entry } of entries) io.stdout.write(`${JSON.stringify(entry)}\n`);
+      if (json) for (const entry of entries) io.stdout.write(`${JSON.stringify(runListingRow(entry))}\n`);
       else io.stdout.write(formatRunsTable(entries));
     } else if (command === "show") {
       const entry = entries[0];
       if (!entry) {
-        io.stderr.write(`no run ${runId} in namespace ${session.subjects.namespace}\n`);
+        io.stderr.write(`${unknownRunMessage(runId!, session.subjects.namespace)}\n`);
         return 1;
       }
       io.stdout.write(json ? `${JSON.stringify(entry)}\n` : formatRunDetail(entry));

@@ -12,6 +12,7 @@ import { gateCommand } from "./gate-command.ts";
 import { resumeCommand } from "./resume-command.ts";
 import { callCommand } from "./call-command.ts";
 import { downCommand } from "./down-command.ts";
+import { mcpCommand } from "./mcp/mcp-command.ts";
 
 const help = `asp — an agentic software process (PSP) on NATS
 
@@ -33,6 +34,7 @@ commands:
   show RUN        one run in detail
   stats           PSP trends across runs: estimate accuracy, defect density, yield, cost
   dashboard       web dashboard of the running fleet (--port N)
+  mcp             a Model Context Protocol server on stdio, for coding assistants (docs/mcp.md)
 
 Without ANTHROPIC_API_KEY the local model server stands in for Claude; without NATS_URL a local
 nats-server with JetStream is started under .asp/. Run 'asp <command> --help' for its options.
@@ -71,6 +73,8 @@ export async function main(argv: string[], io: CommandIo = processIo): Promise<n
         return await historyCommand(command, rest, io);
       case "dashboard":
         return await dashboardCommand(rest, io);
+      case "mcp":
+        return await mcpCommand(rest, io);
       case undefined:
       case "help":
       case "--help":

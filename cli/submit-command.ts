@@ -1,13 +1,12 @@
-import path from "node:path";
 import { parseArgs } from "node:util";
 import { readBusConfig } from "../bus/config.ts";
 import { connectToBus } from "../bus/connect.ts";
 import { createSubjects } from "../bus/subjects.ts";
-import { runRequestSchema } from "../schemas/run.ts";
 import type { CommandIo } from "./command-io.ts";
 import { withFleetAddress } from "./fleet-address.ts";
 import { fleetIsRunning } from "./fleet-discovery.ts";
-import { cliLogger, newRunId, parseRunOptions, resolveTask } from "./run-command.ts";
+import { cliLogger, parseRunOptions, resolveTask } from "./run-command.ts";
+import { newRunRequest, noFleetAddressMessage, noOrchestratorMessage } from "./submit-request.ts";
 import { submitRun } from "./submit-run.ts";
 
 const usage = `usage: asp submit TASK [--out DIR] [--json] [--pipeline NAME|PATH] [--budget USD]
@@ -16,9 +15,6 @@ const usage = `usage: asp submit TASK [--out DIR] [--json] [--pipeline NAME|PATH
   pipeline file: the fleet's orchestrator reads it, so a relative path is made absolute here first.
   The model server is the fleet's: choose a scenario when starting it (asp up --scenario FILE).
 `;
-
-/** A pipeline argument that names a file rather than a pipeline, as the orchestrator's loader tells them apart. */
-const looksLikePath = (pipeline: string) => /[\\/]|\.ya?ml$/.test(pipeline);
 
 export async function submitCommand(argv: string[], io: CommandIo, env: Record<string, string | undefined> = process.env): Promise<number> {
   let parsed;
@@ -49,7 +45,7 @@ export async function submitCommand(argv: string[], io: CommandIo, env: Record<s
   }
   const resolvedEnv = await withFleetAddress(env);
   if (!resolvedEnv.NATS_URL) {
-    io.stderr.write("asp submit: no fleet to submit to: set NATS_URL, or start one here with 'asp up'\n");
+    io.stderr.write(`asp submit: ${noFleetAddressMessage}\n`);
     return 2;
   }
   const logger = cliLogger(env, io);
@@ -64,10 +60,10 @@ export async function submitCommand(argv: string[], io: CommandIo, env: Record<s
     }
     connection = await connectToBus(bus, { logger, name: "asp-submit" });
     if (!(await fleetIsRunning(connection, subjects))) {
-      io.stderr.write(`asp submit: no orchestrator answers on ${bus.natsUrl} (namespace ${bus.namespace}): is the fleet up?\n`);
+      io.stderr.write(`asp submit: ${noOrchestratorMessage(bus.natsUrl, bus.namespace)}\n`);
       return 2;
     }
-    const request = runRequestSchema.parse({ runId: newRunId(new Date(), task), task, pipeline: looksLikePath(values.pipeline) ? path.resolve(values.pipeline) : values.pipeline, ...(options.budgetUsd ? { budgetUsd: options.budgetUsd } : {}) });
+    const request = newRunRequest(task, { pipeline: values.pipeline, ...(options.budgetUsd ? { budgetUsd: options.budgetUsd } : {}) });
     io.stderr.write(`submitted run ${request.runId}\n`);
     return (await submitRun({ connection, subjects, logger, request, io, json: values.json, ...(values.out ? { out: values.out } : {}) })).exitCode;
   } catch (error) {

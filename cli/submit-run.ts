@@ -8,11 +8,12 @@ import type { Subjects } from "../bus/subjects.ts";
 import { createArtifactStore } from "../agents/shared/artifact-store.ts";
 import { createRunStore } from "../agents/shared/run-store.ts";
 import type { AspEvent } from "../schemas/event.ts";
-import { runRequestSchema, runSummarySchema, type RunRequest, type RunSummary } from "../schemas/run.ts";
+import { runSummarySchema, type RunRequest, type RunSummary } from "../schemas/run.ts";
 import type { CommandIo } from "./command-io.ts";
 import { formatEvent } from "./format-event.ts";
 import { writeRunOutput } from "./write-run-output.ts";
 import { jobIds } from "../bus/job-ids.ts";
+import { runRequestCodec } from "./start-run.ts";
 
 export interface SubmittedRun {
   summary: RunSummary;
@@ -54,7 +55,7 @@ export async function submitRun(options: {
     const reply = await createJobClient({ connection, subjects, logger: options.logger }).request("orchestrator", request, {
       runId: request.runId,
       jobId: options.jobId ?? jobIds.run(request.runId),
-      inputCodec: jsonCodec(runRequestSchema),
+      inputCodec: runRequestCodec,
       outputCodec: jsonCodec(runSummarySchema),
       timeoutMs: 6 * 60 * 60 * 1000,
     });

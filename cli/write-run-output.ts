@@ -5,7 +5,8 @@ import type { ArtifactStore } from "../agents/shared/artifact-store.ts";
 import { unsafePathReason } from "../agents/code/validate-manifest.ts";
 import type { AspEvent } from "../schemas/event.ts";
 import type { RunState } from "../schemas/run.ts";
-import { designMarkdown, postmortemMarkdown, reviewMarkdown } from "./render-reports.ts";
+import { eventsAsNdjson } from "./events-ndjson.ts";
+import { renderRunReports } from "./run-reports.ts";
 
 /** Every existing folder on the way to a file must be a real folder inside the output, not a link out of it. */
 async function refuseSymlinks(directory: string, name: string): Promise<void> {
@@ -40,12 +41,7 @@ export async function writeRunOutput(directory: string, state: RunState, events:
     written.push(name);
   };
   const outputs = state.outputs as Record<string, any>;
-  if (outputs.plan) await write("plan.json", `${JSON.stringify(outputs.plan, null, 2)}\n`);
-  if (outputs.design) await write("design.md", designMarkdown(outputs.design));
-  if (outputs.designReview) await write("design-review.md", reviewMarkdown("Design review", outputs.designReview));
-  if (outputs.codeReview) await write("code-review.md", reviewMarkdown("Code review", outputs.codeReview));
-  if (outputs.testReport) await write("test-report.json", `${JSON.stringify(outputs.testReport, null, 2)}\n`);
-  if (outputs.postmortem) await write("postmortem.md", postmortemMarkdown(outputs.postmortem));
+  for (const report of renderRunReports(state)) await write(report.fileName, report.content);
   for (const file of (outputs.code?.files ?? []) as Array<{ path: string; artifact: string }>) {
     const reason = unsafePathReason(file.path);
     if (reason) throw new Error(`refusing to write generated file "${file.path}": it ${reason}`);
@@ -53,6 +49,6 @@ export async function writeRunOutput(directory: string, state: RunState, events:
     if (!content) throw new Error(`artifact ${file.artifact} of ${file.path} is missing from the store`);
     await write(path.join("project", file.path), content);
   }
-  await write("events.ndjson", events.map((event) => JSON.stringify(event)).join("\n") + "\n");
+  await write("events.ndjson", eventsAsNdjson(events));
   return written;
 }
