@@ -59,6 +59,7 @@ export function startModelCallSpan(tracer: Tracer, options: { scope: CallScope; 
   });
   const active = trace.setSpan(context.active(), span);
   let costUsd = 0;
+  let usageSet = false;
   return {
     within: (work) => context.with(active, work),
     attempt(record, retryable) {
@@ -73,6 +74,7 @@ export function startModelCallSpan(tracer: Tracer, options: { scope: CallScope; 
         });
         return;
       }
+      usageSet = true;
       span.setAttributes({
         [genAiAttributes.usageInputTokens]: record.inputTokens + record.cacheReadTokens + record.cacheWriteTokens,
         [genAiAttributes.usageOutputTokens]: record.outputTokens,
@@ -96,6 +98,8 @@ export function startModelCallSpan(tracer: Tracer, options: { scope: CallScope; 
     },
     failed(error) {
       const code = (error as { code?: unknown }).code;
+      // No attempt was answered: nothing was billed, and a sum over the spans counts it as zero, as the postmortem does.
+      if (!usageSet) span.setAttributes({ [genAiAttributes.usageInputTokens]: 0, [genAiAttributes.usageOutputTokens]: 0 });
       span.setAttributes({ [genAiAttributes.errorType]: typeof code === "string" ? code : ((error as Error).name ?? "Error"), [modelCallAttributes.costUsd]: costUsd });
       span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
     },
