@@ -1,4 +1,5 @@
-import type { NatsConnection } from "nats";
+import type { Tracer } from "@opentelemetry/api";
+import { nuid, type NatsConnection } from "nats";
 import type { Logger } from "pino";
 import { readLogLevel } from "../logging/log-level.ts";
 import { agentProcessLogger } from "./agent-logger.ts";
@@ -10,12 +11,17 @@ import type { AgentDefinition } from "./define-agent.ts";
 import { ensureResources, resourcesReadyVariable } from "./resources.ts";
 import { runAgent, type RunAgentDependencies, type RunningAgent } from "./run-agent.ts";
 import { createSubjects, type Subjects } from "./subjects.ts";
+import { startTracing } from "./tracing/start-tracing.ts";
+import { readTracingConfig } from "./tracing/tracing-config.ts";
+import type { Tracing } from "./tracing/tracing.ts";
 
 export interface BuildDepsContext {
   connection: NatsConnection;
   subjects: Subjects;
   logger: Logger;
   config: BusConfig;
+  /** This process's tracer (the API's no-op one while tracing is off), for the model client's and job client's spans. */
+  tracer: Tracer;
 }
 
 export type RunOverrides = Partial<
@@ -34,6 +40,7 @@ export interface AgentProcessOptions<D> {
 export interface AgentProcess {
   agent: RunningAgent;
   connection: NatsConnection;
+  tracing: Tracing;
   /** Drain the agent, then the connection. */
   stop(): Promise<void>;
 }
@@ -78,6 +85,11 @@ export async function runAgentProcess<I, O, D>(
   process.on("unhandledRejection", (reason) => logger.error({ err: reason }, "unhandled rejection"));
 
   const config = readBusConfig(env);
+  // Read and checked before connecting, as every other setting: a misspelt OTEL_* variable stops the process.
+  const tracingConfig = readTracingConfig(env, `asp-${definition.name}`);
+  const instanceId = options.run?.instanceId ?? `${definition.name}-${nuid.next().slice(-8)}`;
+  const tracing = await startTracing(tracingConfig, { instanceId, serviceVersion: definition.version });
+  if (tracing.enabled && tracingConfig.enabled) logger.info({ tracesUrl: tracingConfig.tracesUrl, protocol: tracingConfig.protocol, serviceName: tracingConfig.serviceName }, "tracing on");
   const subjects = createSubjects(config.namespace);
   const connection = await connectToBus(config, { logger, name: `${definition.name}-${process.pid}` });
   // The fleet's starter ensured the streams and buckets once for all of its processes.
@@ -89,15 +101,17 @@ export async function runAgentProcess<I, O, D>(
       logger.warn({ err: error }, "not allowed to create or update the JetStream resources; using them as they are");
     });
   }
-  const deps = await options.buildDeps({ connection, subjects, logger, config });
+  const deps = await options.buildDeps({ connection, subjects, logger, config, tracer: tracing.tracer });
   const ackWait = settings.data.ASP_ACK_WAIT_MS === undefined ? {} : { ackWaitMs: settings.data.ASP_ACK_WAIT_MS };
-  const agent = await runAgent(definition, { connection, subjects, logger, deps, ...ackWait, ...options.run });
+  const agent = await runAgent(definition, { connection, subjects, logger, deps, tracer: tracing.tracer, ...ackWait, ...options.run, instanceId });
 
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
       await agent.stop();
       await connection.drain().catch(() => connection.close());
+      // Last: the drain's own spans (jobs finished while draining) are in the batch this exports.
+      await tracing.shutdown().catch((error: unknown) => logger.warn({ err: error }, "could not export the last spans"));
     })();
     return stopping;
   };
@@ -113,5 +127,5 @@ export async function runAgentProcess<I, O, D>(
   process.once("SIGINT", onSignal);
 
   process.stdout.write(`${readyLinePrefix} agent=${definition.name} instance=${agent.instanceId} pid=${process.pid}\n`);
-  return { agent, connection, stop };
+  return { agent, connection, tracing, stop };
 }

@@ -1,4 +1,5 @@
 import type { JetStreamClient, JetStreamManager, NatsConnection, Subscription } from "nats";
+import type { Tracer } from "@opentelemetry/api";
 import type { Logger } from "pino";
 import { AspError } from "../errors/index.ts";
 import { eventTypes } from "../schemas/event.ts";
@@ -8,6 +9,8 @@ import type { JobAddress } from "./job-address.ts";
 import { jobEvent } from "./job-events.ts";
 import { errorResultMessage, findStoredResult, publishResult } from "./job-results.ts";
 import type { Subjects } from "./subjects.ts";
+import { withDeadLetterSpan } from "./tracing/dead-letter-span.ts";
+import { globalTracer } from "./tracing/tracing.ts";
 
 interface MaxDeliveriesAdvisory {
   stream: string;
@@ -29,6 +32,7 @@ export function listenForDeadLetters(options: {
   agent: string;
   events: EventPublisher;
   logger: Logger;
+  tracer?: Tracer;
 }): Subscription {
   const { subjects, agent, logger } = options;
   const consumer = subjects.consumerName(agent);
@@ -49,8 +53,9 @@ export function listenForDeadLetters(options: {
     const stored = await options.jsm.streams.getMessage(subjects.jobsStream, { seq: advisory.stream_seq }).catch(() => undefined);
     if (!stored) return;
     let metadata;
+    const headers = headersToRecord(stored.header);
     try {
-      metadata = readJobMetadata(headersToRecord(stored.header), { agent });
+      metadata = readJobMetadata(headers, { agent });
     } catch {
       // Nothing to report to; the processor already reported it. It must not stay in the queue.
       await options.jsm.streams.deleteMessage(subjects.jobsStream, advisory.stream_seq, false).catch(() => undefined);
@@ -60,11 +65,13 @@ export function listenForDeadLetters(options: {
     if (!(await findStoredResult(options.jsm, subjects, address))) {
       const reason = `job ${metadata.jobId} of agent ${agent} was delivered ${advisory.deliveries} times without completing (its workers stopped or timed out)`;
       const error = new AspError(reason, { code: "max_deliveries_exceeded", retryable: false, details: { deliveries: advisory.deliveries } });
-      // The event first: whoever the error result wakes finds the dead letter already recorded.
-      await options.events.publish(
-        jobEvent({ ...metadata, agent, attempt: advisory.deliveries }, eventTypes.jobDeadLetter, { stage: "delivery", reason, attempts: advisory.deliveries }),
-      );
-      await publishResult(options.js, subjects, address, errorResultMessage(error));
+      await withDeadLetterSpan(options.tracer ?? globalTracer(), { metadata: { ...metadata, agent }, headers, deliveries: advisory.deliveries, reason, code: error.code }, async () => {
+        // The event first: whoever the error result wakes finds the dead letter already recorded.
+        await options.events.publish(
+          jobEvent({ ...metadata, agent, attempt: advisory.deliveries }, eventTypes.jobDeadLetter, { stage: "delivery", reason, attempts: advisory.deliveries }),
+        );
+        await publishResult(options.js, subjects, address, errorResultMessage(error));
+      });
       logger.error({ runId: metadata.runId, jobId: metadata.jobId, deliveries: advisory.deliveries }, "job dead-lettered after max deliveries");
     }
     // The work queue would keep the exhausted job forever; it is recorded as a dead letter now.

@@ -7,6 +7,8 @@ import { BusError, ValidationError } from "../errors/index.ts";
 import { stampEvent } from "./event-stamp.ts";
 import type { Clock } from "./clock.ts";
 import type { Subjects } from "./subjects.ts";
+import { recordToHeaders } from "./headers.ts";
+import { injectTraceContext } from "./tracing/trace-headers.ts";
 
 /** An event to publish: its type is a catalogue key (or a plug-in's `x.` type) and its data that type's (schemas/events/). */
 export type TypedEventInput<T extends EventType> = Omit<AspEvent, "id" | "time" | "type" | "data" | "instance"> &
@@ -38,8 +40,12 @@ export function createEventPublisher(options: {
       // Checked in stampEvent, where every publish passes, because plug-ins are JavaScript and skip the compiler's check.
       const event = stampEvent(input, options);
       const subject = options.subjects.event(event.runId, event.agent, event.type);
+      // The span current where the event happened (a job's, a model call's), so a trace viewer or a
+      // consumer of the stream can tie the event to it. Nothing is added while tracing is off.
+      const traceHeaders = injectTraceContext({});
+      const headers = Object.keys(traceHeaders).length > 0 ? recordToHeaders(traceHeaders) : undefined;
       try {
-        await js.publish(subject, encoder.encode(JSON.stringify(event)), { ...publishRetries, msgID: event.id });
+        await js.publish(subject, encoder.encode(JSON.stringify(event)), { ...publishRetries, msgID: event.id, ...(headers ? { headers } : {}) });
       } catch (error) {
         throw new BusError(`could not publish event ${event.type} for run ${event.runId}: ${(error as Error).message}`, { cause: error });
       }

@@ -11,6 +11,9 @@ import { headerNames, headersToRecord, jobMetadataToHeaders, recordToHeaders } f
 import { decodeResult, findStoredResult, type StoredResult } from "./job-results.ts";
 import { createPayloadStore } from "./large-payload.ts";
 import type { Subjects } from "./subjects.ts";
+import type { Tracer } from "@opentelemetry/api";
+import { withSubmitSpan } from "./tracing/submit-span.ts";
+import { globalTracer } from "./tracing/tracing.ts";
 
 /** The job's run and, optionally, its id (made up when absent); the agent is the call's first argument. */
 export interface SubmitOptions<I> {
@@ -69,8 +72,10 @@ function liveResult(message: Msg): StoredResult {
   return { data: message.data, headers: headersToRecord(message.headers) };
 }
 
-export function createJobClient(options: { connection: NatsConnection; subjects: Subjects; logger?: Logger }): JobClient {
+export function createJobClient(options: { connection: NatsConnection; subjects: Subjects; logger?: Logger; tracer?: Tracer }): JobClient {
   const { connection, subjects } = options;
+  // The job's span context travels in its headers (traceparent); the API's no-op tracer when tracing is off.
+  const tracer = options.tracer ?? globalTracer();
   const js = connection.jetstream();
   const payloads = createPayloadStore({ connection, subjects });
   const manager = cachedUntilFailure(() => connection.jetstreamManager());
@@ -79,7 +84,7 @@ export function createJobClient(options: { connection: NatsConnection; subjects:
     const jobId = submitOptions.jobId ?? nuid.next();
     const encoded = submitOptions.inputCodec.encode(input);
     const payload = await payloads.toMessage(encoded, `${submitOptions.runId}/${jobId}/input`);
-    const headers = recordToHeaders({
+    const headerRecord: Record<string, string> = {
       ...(submitOptions.headers ?? {}),
       ...payload.headers,
       [headerNames.contentType]: submitOptions.inputCodec.contentType,
@@ -91,10 +96,14 @@ export function createJobClient(options: { connection: NatsConnection; subjects:
         traceId: submitOptions.traceId ?? jobId,
         attempt: 1,
       }),
-    });
+    };
+    const subject = subjects.job(agent);
     try {
       // The job id is the Nats-Msg-Id: a publish repeated after a lost acknowledgement is de-duplicated.
-      const acknowledgement = await retryTransient(() => js.publish(subjects.job(agent), payload.data, { ...publishRetries, msgID: jobId, headers }));
+      const acknowledgement = await withSubmitSpan(tracer, { agent, subject, runId: submitOptions.runId, jobId }, headerRecord, () => {
+        const headers = recordToHeaders(headerRecord);
+        return retryTransient(() => js.publish(subject, payload.data, { ...publishRetries, msgID: jobId, headers }));
+      });
       options.logger?.debug({ agent, jobId, runId: submitOptions.runId, duplicate: acknowledgement.duplicate }, "job submitted");
       return { jobId, duplicate: acknowledgement.duplicate, sequence: acknowledgement.seq };
     } catch (error) {

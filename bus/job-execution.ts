@@ -1,3 +1,4 @@
+import type { Tracer } from "@opentelemetry/api";
 import type { Logger } from "pino";
 import { ValidationError } from "../errors/index.ts";
 import type { Clock } from "./clock.ts";
@@ -18,6 +19,8 @@ export interface ExecutionEnvironment<I, O, D> {
   clock: Clock;
   instanceId: string;
   deps: D;
+  /** Where job spans come from (bus/tracing/); the API's global (no-op until an SDK registers) when absent. */
+  tracer?: Tracer;
 }
 
 export type ExecutionOutcome =

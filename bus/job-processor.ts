@@ -1,4 +1,6 @@
+import { context, trace } from "@opentelemetry/api";
 import type { JetStreamClient, JetStreamManager, JsMsg } from "nats";
+import type { Logger } from "pino";
 import { isRetryable, serializeError } from "../errors/index.ts";
 import { eventTypes } from "../schemas/event.ts";
 import type { EventDataInput, EventType } from "../schemas/events/index.ts";
@@ -11,6 +13,11 @@ import { jobEvent } from "./job-events.ts";
 import type { JobStats } from "./job-stats.ts";
 import type { Subjects } from "./subjects.ts";
 import { jobIds } from "./job-ids.ts";
+import { startJobSpan, type JobSpan } from "./tracing/job-span.ts";
+import { globalTracer } from "./tracing/tracing.ts";
+
+/** The agent whose job is a whole run: its job span is the run's span. */
+const runAgentName = "orchestrator";
 
 export interface ProcessorSettings {
   js: JetStreamClient;
@@ -66,6 +73,36 @@ export async function processJobMessage<I, O, D>(
   const logger = environment.logger.child({ runId: metadata.runId, jobId: metadata.jobId, attempt });
   const address: JobAddress = { runId: metadata.runId, agent, jobId: metadata.jobId };
   job.address = address;
+  const jobSpan = startJobSpan(environment.tracer ?? globalTracer(), {
+    metadata,
+    headers,
+    subject: message.subject,
+    instanceId: environment.instanceId,
+    isRun: agent === runAgentName,
+  });
+  // The job's span is current for everything that follows: its handler's own jobs, its events and its
+  // result carry its context in their headers, whichever process reads them.
+  try {
+    await context.with(trace.setSpan(context.active(), jobSpan.span), () => processAddressedJob(environment, settings, job, { metadata, headers, logger, address, jobSpan }));
+  } catch (error) {
+    // The bus failed under the job (bus/run-agent.ts hands it back): this delivery failed, the job is retried.
+    jobSpan.retrying(serializeError(error), settings.backoffMs[0] ?? 1000);
+    throw error;
+  } finally {
+    jobSpan.end();
+  }
+}
+
+/** One delivery whose ids are known, inside its span. */
+async function processAddressedJob<I, O, D>(
+  environment: ExecutionEnvironment<I, O, D>,
+  settings: ProcessorSettings,
+  job: InFlightJob,
+  addressed: { metadata: JobMetadata; headers: Record<string, string>; logger: Logger; address: JobAddress; jobSpan: JobSpan },
+): Promise<void> {
+  const { message } = job;
+  const { metadata, headers, logger, address, jobSpan } = addressed;
+  const attempt = metadata.attempt;
   const emit = <T extends EventType>(type: T, data: EventDataInput<T>) =>
     environment.events
       .publish(jobEvent(metadata, type, data))
@@ -73,6 +110,7 @@ export async function processJobMessage<I, O, D>(
 
   if (settings.wasCancelled?.(metadata.runId, metadata.jobId)) {
     logger.info("job cancelled by its caller before it started; dropping it");
+    jobSpan.released("cancelled");
     message.term();
     await emit(jobCancelledEvent, { instance: environment.instanceId, started: false });
     return;
@@ -80,6 +118,7 @@ export async function processJobMessage<I, O, D>(
 
   if (await findStoredResult(settings.jsm, settings.subjects, address)) {
     logger.info("result already stored for this job; acknowledging the redelivery");
+    jobSpan.released("already_answered");
     message.ack();
     return;
   }
@@ -101,11 +140,13 @@ export async function processJobMessage<I, O, D>(
   await started;
   if (job.handedBack) {
     settings.stats.abandoned();
+    jobSpan.released("handed_back");
     return;
   }
   if (job.cancelled) {
     // Nobody waits for it: no result (a caller that asks again uses a new job id), and no redelivery.
     settings.stats.abandoned();
+    jobSpan.released("cancelled");
     logger.info({ ok: outcome.ok }, "job cancelled by its caller; dropped");
     message.term();
     await emit(jobCancelledEvent, { instance: environment.instanceId, started: true, durationMs: Math.round(outcome.durationMs) });
@@ -125,11 +166,13 @@ export async function processJobMessage<I, O, D>(
         return false;
       });
     if (!stored) {
+      jobSpan.released("result_not_stored");
       settings.stats.finished("failed", outcome.durationMs);
       message.nak(settings.backoffMs[0] ?? 1000);
       return;
     }
     settings.stats.finished("completed", outcome.durationMs);
+    jobSpan.completed();
     // The result is stored, so the ack need not wait for the lifecycle event (best effort, as every event after a result).
     message.ack();
     await emit(eventTypes.jobCompleted, { durationMs: Math.round(outcome.durationMs) });
@@ -140,6 +183,7 @@ export async function processJobMessage<I, O, D>(
   const reason = serializeError(outcome.error);
   if (outcome.stage === "decode") {
     logger.warn({ reason }, "job input failed to decode");
+    jobSpan.rejected(reason);
     // Events before results, here and below: whoever the error result wakes finds the failure recorded.
     await emit(eventTypes.jobFailed, { stage: "decode", reason: reason.message, error: reason, final: true });
     await publishResult(settings.js, settings.subjects, address, errorResultMessage(outcome.error)).catch((error: unknown) =>
@@ -153,12 +197,14 @@ export async function processJobMessage<I, O, D>(
   if (retry) {
     const delay = settings.backoffMs[Math.min(attempt - 1, settings.backoffMs.length - 1)] ?? 0;
     logger.warn({ reason, delayMs: delay }, "job failed; it will be retried");
+    jobSpan.retrying(reason, delay);
     await emit(eventTypes.jobFailed, { stage: outcome.stage, reason: reason.message, error: reason, final: false, retryInMs: delay });
     message.nak(delay);
     return;
   }
   const why = isRetryable(outcome.error) ? `failed on the last attempt (${attempt} of ${settings.maxDeliver})` : "failed with a non-retryable error";
   logger.error({ reason }, `job ${why}; dead letter`);
+  jobSpan.deadLetter(reason, why);
   await emit(eventTypes.jobDeadLetter, { stage: outcome.stage, reason: `${reason.message} (${why})`, error: reason, attempts: attempt });
   await publishResult(settings.js, settings.subjects, address, errorResultMessage(outcome.error)).catch((error: unknown) =>
     logger.error({ err: error }, "could not publish the error result"),

@@ -8,6 +8,7 @@ import { headerNames, headerValue, headersToRecord, recordToHeaders } from "./he
 import type { PayloadStore } from "./large-payload.ts";
 import { isNotFound } from "./resources.ts";
 import type { Subjects } from "./subjects.ts";
+import { injectTraceContext } from "./tracing/trace-headers.ts";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -49,12 +50,13 @@ export async function publishResult(
   address: JobAddress,
   result: StoredResult,
 ): Promise<{ duplicate: boolean }> {
-  const headers = recordToHeaders({
+  // traceparent of the job's span (current while its worker answers): the caller's side links the reply to it.
+  const headers = recordToHeaders(injectTraceContext({
     ...result.headers,
     [headerNames.runId]: address.runId,
     [headerNames.agent]: address.agent,
     [headerNames.jobId]: address.jobId,
-  });
+  }));
   const acknowledgement = await js.publish(subjects.result(address.runId, address.agent, address.jobId), result.data, {
     ...publishRetries,
     msgID: address.jobId,

@@ -1,4 +1,5 @@
 import { AckPolicy, DeliverPolicy, nuid, type Consumer, type NatsConnection, type Service } from "nats";
+import type { Tracer } from "@opentelemetry/api";
 import type { Logger } from "pino";
 import { systemClock, type Clock } from "./clock.ts";
 import { toCodec } from "./codec.ts";
@@ -32,6 +33,8 @@ export interface RunAgentDependencies<D> {
   pullExpiresMs?: number;
   /** How long stop() lets in-flight jobs finish before handing them back. */
   drainTimeoutMs?: number;
+  /** The tracer of this process's job spans (bus/tracing/start-tracing.ts); the API's global when absent. */
+  tracer?: Tracer;
 }
 
 export interface RunningAgent {
@@ -73,6 +76,7 @@ export async function runAgent<I, O, D>(
     clock,
     instanceId,
     deps: dependencies.deps,
+    ...(dependencies.tracer ? { tracer: dependencies.tracer } : {}),
   };
 
   // One durable consumer per agent, shared by every replica: the server hands each job to one puller.
@@ -92,7 +96,7 @@ export async function runAgent<I, O, D>(
   else if (!existing) await jsm.consumers.add(subjects.jobsStream, consumerConfig);
   const consumer = await js.consumers.get(subjects.jobsStream, consumerConfig.durable_name);
 
-  const deadLetters = listenForDeadLetters({ connection, js, jsm, subjects, agent, events, logger });
+  const deadLetters = listenForDeadLetters({ connection, js, jsm, subjects, agent, events, logger, ...(dependencies.tracer ? { tracer: dependencies.tracer } : {}) });
   const sweeps = sweepAfterReconnects({ connection, jsm, subjects, agent, logger });
   const lifetime = new AbortController();
   const service: Service = await connection.services.add({

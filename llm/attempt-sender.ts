@@ -1,4 +1,7 @@
 import type Anthropic from "@anthropic-ai/sdk";
+import type { Tracer } from "@opentelemetry/api";
+import { globalTracer } from "../bus/tracing/tracing.ts";
+import { startModelCallSpan, type ModelCallSpan, type ModelServer } from "./model-call-span.ts";
 import type { Message, MessageCreateParamsNonStreaming } from "@anthropic-ai/sdk/resources/messages";
 import { BusError, ModelError } from "../errors/asp-error.ts";
 import type { Logger } from "../logging/logger.ts";
@@ -31,6 +34,10 @@ export interface AttemptSenderDeps {
   beforeCall?: (info: BeforeCallInfo) => void | Promise<void>;
   /** The fleet-wide limit per model; absent, each process only backs off on its own. */
   rateLimiter?: ModelRateLimiter;
+  /** Model call spans (GenAI conventions, llm/model-call-span.ts); the API's global tracer when absent. */
+  tracer?: Tracer;
+  /** The model server's address and port, for the spans' server.* attributes. */
+  server?: ModelServer;
 }
 
 /** One logical call (a structured answer or a whole file): its attempts share one numbering. */
@@ -52,6 +59,23 @@ const maximumErrorMessageLength = 500;
  * so that every HTTP attempt is seen, priced and recorded as one llm.call.
  */
 export async function sendWithRetries(deps: AttemptSenderDeps, scope: CallScope, params: MessageCreateParamsNonStreaming): Promise<Message> {
+  const span = startModelCallSpan(deps.tracer ?? globalTracer(), {
+    scope,
+    maxTokens: params.max_tokens,
+    streaming: deps.streaming,
+    ...(deps.server ? { server: deps.server } : {}),
+  });
+  try {
+    return await sendAttempts(deps, scope, params, span);
+  } catch (error) {
+    span.failed(error);
+    throw error;
+  } finally {
+    span.end();
+  }
+}
+
+async function sendAttempts(deps: AttemptSenderDeps, scope: CallScope, params: MessageCreateParamsNonStreaming, span: ModelCallSpan): Promise<Message> {
   const { signal } = scope;
   // The SDK aborts the HTTP request (or the stream) with the signal: the server sees the client leave.
   const options = { headers: identityHeaders(scope.identity), timeout: deps.timeoutMs, maxRetries: 0, ...(signal ? { signal } : {}) };
@@ -79,18 +103,23 @@ export async function sendWithRetries(deps: AttemptSenderDeps, scope: CallScope,
         ? await deps.anthropic.messages.stream(params, options).finalMessage()
         : await deps.anthropic.messages.create(params, options);
       await reservation?.settle(usedByRateLimit(message));
-      await scope.record(successRecord(scope, attempt, message, Math.max(0, deps.clock.now() - started), deps.streaming));
+      const record = successRecord(scope, attempt, message, Math.max(0, deps.clock.now() - started), deps.streaming);
+      span.attempt(record);
+      span.answered(message, tries);
+      await span.within(() => scope.record(record));
       return message;
     } catch (error) {
       await reservation?.settle(undefined);
       const failure = classifyFailure(error);
       const message = deps.scrubber.scrub(failure.message).slice(0, maximumErrorMessageLength);
-      await scope.record({
+      const record: LlmCallRecord = {
         ...emptyRecord(scope, attempt, deps.streaming),
         latencyMs: Math.max(0, deps.clock.now() - started),
         errorCode: failure.code,
         errorMessage: message,
-      });
+      };
+      span.attempt(record, failure.retryable && tries < deps.maxAttempts);
+      await span.within(() => scope.record(record));
       const context = { agent: scope.identity.agent, model: scope.model, file: scope.identity.file, attempt, tries, code: failure.code, status: failure.status };
       // Every 429 with a retry-after pauses the whole fleet's calls to the model, even when this call gives up.
       const paused = failure.code === "rate_limited" && failure.retryAfterMs !== undefined && (await pauseFleet(deps, scope.model, backoffDelay(failure, tries + 1, deps.backoff), context));

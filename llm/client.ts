@@ -1,4 +1,6 @@
 import Anthropic from "@anthropic-ai/sdk";
+import type { Tracer } from "@opentelemetry/api";
+import { modelServerOf } from "./model-call-span.ts";
 import { ConfigError } from "../errors/asp-error.ts";
 import type { Logger } from "../logging/logger.ts";
 import { createSecretScrubber } from "../logging/secret-scrubber.ts";
@@ -26,6 +28,8 @@ export interface ModelClientDeps {
   onCall?: (record: LlmCallRecord) => void | Promise<void>;
   /** Runs before each HTTP attempt; throwing (e.g. BudgetExceededError) stops the call unsent. */
   beforeCall?: (info: BeforeCallInfo) => void | Promise<void>;
+  /** One span per model call with the GenAI attributes (llm/model-call-span.ts); the API's global tracer when absent. */
+  tracer?: Tracer;
 }
 
 /** Per-call options beside the request itself. */
@@ -56,7 +60,10 @@ export function createModelClient(config: ModelConfig, deps: ModelClientDeps): M
     backoff: config.retry,
     ...(deps.beforeCall ? { beforeCall: deps.beforeCall } : {}),
     ...(deps.rateLimiter ? { rateLimiter: deps.rateLimiter } : {}),
+    ...(deps.tracer ? { tracer: deps.tracer } : {}),
   };
+  const server = modelServerOf(config.baseUrl);
+  if (server) sender.server = server;
   const scopeFor = (identity: CallIdentity, model: string, purpose: LlmCallRecord["purpose"], onCall: ModelClientDeps["onCall"], calls: LlmCallRecord[], signal: AbortSignal | undefined): CallScope => ({
     identity,
     model,

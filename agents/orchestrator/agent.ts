@@ -16,6 +16,7 @@ import { completeStage, failStage, initialRunState, nextStep, startStage } from 
 import { jobIds } from "../../bus/job-ids.ts";
 import { retryBudget } from "../../bus/retry-budget.ts";
 import { withStagePresence, type StagePresenceOptions } from "./stage-presence.ts";
+import { withStageSpan } from "./stage-span.ts";
 
 export type OrchestratorDeps = AgentDeps & {
   runs: RunStore;
@@ -148,15 +149,19 @@ export const orchestratorAgent = defineAgent<RunRequest, RunSummary, Orchestrato
       try {
         const input = stageInput(state, stage.id, round, stage.reviewers);
         const runId = state.runId;
-        const reply = await withStagePresence(presenceOf(context, stage, round), () => jobs.request(stage.agent, input, {
-          runId,
-          taskId: context.taskId,
-          traceId: context.traceId,
-          jobId: jobIds.stage(runId, stage.id, round),
-          inputCodec: stageInputCodec,
-          outputCodec: stageOutputCodec,
-          timeoutMs: stage.timeoutMs,
-        }));
+        const stageRequest = () =>
+          jobs.request(stage.agent, input, {
+            runId,
+            taskId: context.taskId,
+            traceId: context.traceId,
+            jobId: jobIds.stage(runId, stage.id, round),
+            inputCodec: stageInputCodec,
+            outputCodec: stageOutputCodec,
+            timeoutMs: stage.timeoutMs,
+          });
+        const reply = await withStageSpan(context.deps.tracer, { runId, stage: stage.id, agent: stage.agent, round, resumed: step.resumed }, () =>
+          withStagePresence(presenceOf(context, stage, round), stageRequest),
+        );
         const result = completeStage(state, pipeline, stage, round, reply.output, nowIso());
         state = result.state;
         await runs.put(state);

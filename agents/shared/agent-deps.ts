@@ -1,3 +1,4 @@
+import type { Tracer } from "@opentelemetry/api";
 import type { JobClient } from "../../bus/job-client.ts";
 import type { Subjects } from "../../bus/subjects.ts";
 import type { ModelClient } from "../../llm/index.ts";
@@ -23,4 +24,6 @@ export interface AgentDeps {
   reviewerTimeouts?: ReviewerTimeouts;
   /** Every event of one run so far (the postmortem's only source of figures). */
   readRunEvents(runId: string): Promise<AspEvent[]>;
+  /** Spans a handler makes itself (the orchestrator's stage spans); the API's global tracer when absent. */
+  tracer?: Tracer;
 }

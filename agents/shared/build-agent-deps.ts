@@ -27,9 +27,9 @@ export function buildAgentDeps(context: BuildDepsContext, env: Record<string, st
   });
   const agentConfig = readAgentConfig(env);
   return {
-    model: createModelClient(modelConfig, { logger, clock: systemClock, rateLimiter }),
+    model: createModelClient(modelConfig, { logger, clock: systemClock, rateLimiter, tracer: context.tracer }),
     prompts: createPromptStore(agentConfig.promptsDirectory),
-    jobs: createJobClient({ connection, subjects, logger }),
+    jobs: createJobClient({ connection, subjects, logger, tracer: context.tracer }),
     artifacts: createArtifactStore(connection, subjects),
     history: createHistoryStore(connection, subjects),
     budget: createBudgetGuard({
@@ -42,5 +42,6 @@ export function buildAgentDeps(context: BuildDepsContext, env: Record<string, st
     codeWriteOrder: agentConfig.codeWriteOrder,
     reviewerTimeouts: agentConfig.reviewerTimeouts,
     readRunEvents: (runId) => readStoredEvents(connection, subjects, runId),
+    tracer: context.tracer,
   };
 }
