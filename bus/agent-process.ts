@@ -15,6 +15,26 @@ import { startTracing } from "./tracing/start-tracing.ts";
 import { readTracingConfig } from "./tracing/tracing-config.ts";
 import type { Tracing } from "./tracing/tracing.ts";
 
+/**
+ * Set by a fleet (cli/fleet.ts) that starts agents with a pipe on their stdin. A fleet's parent that
+ * dies without stopping its agents (SIGKILL, a crash) closes the pipe; its agents then drain and exit
+ * instead of living on as orphans that take jobs for a fleet nobody runs any more.
+ */
+export const exitWithParentVariable = "ASP_EXIT_WITH_PARENT";
+
+function exitWhenParentGoes(stop: () => void, logger: Logger): void {
+  const onEnd = () => {
+    logger.warn("the process that started this agent is gone (stdin closed); draining and exiting");
+    stop();
+  };
+  process.stdin.once("end", onEnd);
+  process.stdin.once("close", onEnd);
+  process.stdin.on("error", () => undefined);
+  // Reading is what makes "end" arrive; nothing is expected on it, and anything sent is ignored.
+  process.stdin.on("data", () => undefined);
+  process.stdin.resume();
+}
+
 export interface BuildDepsContext {
   connection: NatsConnection;
   subjects: Subjects;
@@ -125,6 +145,7 @@ export async function runAgentProcess<I, O, D>(
   };
   process.once("SIGTERM", onSignal);
   process.once("SIGINT", onSignal);
+  if (env[exitWithParentVariable] === "1") exitWhenParentGoes(() => onSignal("SIGTERM"), logger);
 
   process.stdout.write(`${readyLinePrefix} agent=${definition.name} instance=${agent.instanceId} pid=${process.pid}\n`);
   return { agent, connection, tracing, stop };

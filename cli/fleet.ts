@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { createWriteStream, mkdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { readyLinePrefix } from "../bus/agent-process.ts";
+import { exitWithParentVariable, readyLinePrefix } from "../bus/agent-process.ts";
 import { ensureBuild, repositoryBuildLayout, type BuildLayout } from "./build/ensure-build.ts";
 import { superviseProcess, type Supervision, type SupervisionHooks, type SupervisionPolicy } from "./supervisor.ts";
 
@@ -70,8 +70,10 @@ export async function spawnAgentProcess(name: string, index: number, options: Om
   const log = createWriteStream(logFile, { flags: "a" });
   const child = spawn(process.execPath, commandLine, {
     cwd: repositoryRoot,
-    env: { ...options.env } as NodeJS.ProcessEnv,
-    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...options.env, [exitWithParentVariable]: "1" } as NodeJS.ProcessEnv,
+    // A pipe on stdin that only this process holds: if it dies without stopping the agent, the pipe
+    // closes and the agent drains and exits (exitWithParentVariable in bus/agent-process.ts).
+    stdio: ["pipe", "pipe", "pipe"],
   });
   child.stdout!.pipe(log, { end: false });
   child.stderr!.pipe(log, { end: false });
