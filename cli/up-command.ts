@@ -61,6 +61,14 @@ export async function upCommand(argv: string[], io: CommandIo, env: Record<strin
       return 2;
     }
   }
+  // Listen before anything is started or printed: a Ctrl-C at any moment from here on must stop what
+  // was started, not find Node's default handler and kill this process mid-way, orphaning its agents.
+  let signalName: string | undefined;
+  const signalled = new Promise<string>((resolve) => {
+    const on = (name: string) => () => resolve((signalName = name));
+    signals.once("SIGINT", on("SIGINT"));
+    signals.once("SIGTERM", on("SIGTERM"));
+  });
   let environment;
   let stopping = false;
   try {
@@ -70,13 +78,12 @@ export async function upCommand(argv: string[], io: CommandIo, env: Record<strin
     io.stderr.write(`asp up: ${(error as Error).message}\n`);
     return 2;
   }
-  // Listen before anything is printed: a Ctrl-C that comes right after "fleet up" (or during the
-  // start) must drain the fleet, not find Node's default handler and kill this process mid-way.
-  const signalled = new Promise<string>((resolve) => {
-    const on = (name: string) => () => resolve(name);
-    signals.once("SIGINT", on("SIGINT"));
-    signals.once("SIGTERM", on("SIGTERM"));
-  });
+  if (signalName) {
+    // Ctrl-C while the servers started: there is no fleet yet, so nothing to start only to stop it.
+    notice(`${signalName}: draining the fleet`);
+    await environment.stop();
+    return 0;
+  }
   try {
     const supervisionEvents = createSupervisionEvents(environment.connection, createSubjects(bus.namespace), `asp-up-${process.pid}`);
     const hooks = supervisionHooks({ notice, events: supervisionEvents, isStopping: () => stopping });
