@@ -1,4 +1,5 @@
-import { context, SpanStatusCode, trace, type Tracer } from "@opentelemetry/api";
+import type { Tracer } from "@opentelemetry/api";
+import { endSpanAfter } from "../../bus/tracing/end-span-after.ts";
 import { aspSpanKinds, spanAttributes, spanKindAttribute } from "../../bus/tracing/span-attributes.ts";
 import { globalTracer } from "../../bus/tracing/tracing.ts";
 
@@ -21,13 +22,5 @@ export async function withStageSpan<T>(
     [spanAttributes.round]: stage.round,
     "asp.resumed": stage.resumed,
   });
-  try {
-    return await context.with(trace.setSpan(context.active(), span), work);
-  } catch (error) {
-    span.recordException(error as Error);
-    span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
-    throw error;
-  } finally {
-    span.end();
-  }
+  return endSpanAfter(span, work);
 }

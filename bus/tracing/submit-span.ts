@@ -1,4 +1,5 @@
-import { context, SpanKind, SpanStatusCode, trace, type Tracer } from "@opentelemetry/api";
+import { context, SpanKind, trace, type Tracer } from "@opentelemetry/api";
+import { endSpanAfter } from "./end-span-after.ts";
 import { aspSpanKinds, messagingSystemName, spanAttributes, spanKindAttribute } from "./span-attributes.ts";
 import { injectTraceContext } from "./trace-headers.ts";
 
@@ -27,13 +28,5 @@ export async function withSubmitSpan<T>(
     [spanAttributes.agent]: job.agent,
   });
   injectTraceContext(headers, trace.setSpan(context.active(), span));
-  try {
-    return await publish();
-  } catch (error) {
-    span.recordException(error as Error);
-    span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
-    throw error;
-  } finally {
-    span.end();
-  }
+  return endSpanAfter(span, publish);
 }

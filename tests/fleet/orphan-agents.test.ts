@@ -1,20 +1,12 @@
-import { execFile } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { isAlive } from "../../cli/fleet-address.ts";
 import { startIsolatedNatsServer } from "../support/nats.ts";
 import { spawnTypeScript } from "../support/processes.ts";
+import { agentPidsOf } from "./support/fleet-children.ts";
 
-const run = promisify(execFile);
-
-/** Every agent process `asp up` started, by pid. */
-async function childAgentPids(upPid: number): Promise<number[]> {
-  const { stdout } = await run("pgrep", ["-P", String(upPid), "-f", "(main\\.ts agent|agent\\.mjs) "]);
-  return stdout.trim().split("\n").filter(Boolean).map(Number);
-}
 
 describe("agents of a fleet whose asp up is gone", () => {
   it("regression: agents of an asp up killed with SIGKILL lived on as orphans, taking jobs for a fleet nobody ran", async () => {
@@ -23,7 +15,7 @@ describe("agents of a fleet whose asp up is gone", () => {
     const env = { NATS_URL: server.url, ASP_NAMESPACE: "orphans", ASP_DATA_DIR: dataDirectory, ASP_LOG_LEVEL: "warn", ANTHROPIC_API_KEY: "" };
     await using up = spawnTypeScript("cli/main.ts", { args: ["up", "--writers", "1", "--scenario", "examples/hello-python/scenario.yaml"], env });
     await up.waitForLine(/^fleet up on /, 120_000);
-    const agents = await childAgentPids(up.pid);
+    const agents = await agentPidsOf(up.pid);
     // Eleven agents and the one writer.
     expect(agents.length).toBe(12);
 

@@ -1,22 +1,18 @@
-import { execFile } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { readStoredEvents } from "../../bus/events.ts";
 import { createSubjects } from "../../bus/subjects.ts";
 import { fleetRunId } from "../../cli/supervision-notices.ts";
 import { startIsolatedNatsServer } from "../support/nats.ts";
 import { spawnTypeScript } from "../support/processes.ts";
+import { agentPidsOf } from "./support/fleet-children.ts";
 import { connect } from "nats";
-
-const run = promisify(execFile);
 
 /** The pid of the one child of `asp up` that runs `agent <name>`. */
 async function agentPid(upPid: number, name: string): Promise<number> {
-  const { stdout } = await run("pgrep", ["-P", String(upPid), "-f", `(main\\.ts agent|agent\\.mjs) ${name}$`]);
-  const pids = stdout.trim().split("\n").filter(Boolean).map(Number);
+  const pids = await agentPidsOf(upPid, name);
   expect(pids).toHaveLength(1);
   return pids[0]!;
 }
