@@ -4,7 +4,7 @@ import { cp, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises"
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { examplesDirectory } from "./support/example-scenarios.ts";
+import { examplesDirectory, loadExampleScenario } from "./support/example-scenarios.ts";
 import { runAsp } from "./support/run-cli.ts";
 
 const example = path.join(examplesDirectory, "change-python");
@@ -103,9 +103,20 @@ describe("asp run --repo, a change request on an existing repository", () => {
     const insertions = numstat.reduce((sum, [added]) => sum + added!, 0);
     const deletions = numstat.reduce((sum, [, deleted]) => sum + deleted!, 0);
     const postmortem = await readFile(path.join(out, "postmortem.md"), "utf8");
-    const actual = (kind: string) => Number(postmortem.match(new RegExp(`\\| ${kind} \\| \\d+ \\| (\\d+) \\|`))?.[1]);
+    const sizeRow = (kind: string) => postmortem.match(new RegExp(`\\| ${kind} \\| (\\d+) \\| (\\d+) \\|`))?.slice(1).map(Number) ?? [];
+    const planned = (kind: string) => sizeRow(kind)[0];
+    const actual = (kind: string) => sizeRow(kind)[1]!;
     expect(postmortem).toContain("## Size of the change (PSP)");
-    expect(actual("base")).toBe(await lineCountOfTree(path.join(example, "repository")));
+    const base = await lineCountOfTree(path.join(example, "repository"));
+    expect(actual("base")).toBe(base);
+
+    // The plan is the manifest's estimatedLines: create entries estimate added lines, modify entries modified ones.
+    const manifest = ((await loadExampleScenario("change-python")).data().agents.code as { files: Array<{ action?: string; estimatedLines: number }> }).files;
+    const estimated = (action: string) => manifest.filter((entry) => (entry.action ?? "create") === action).reduce((sum, entry) => sum + entry.estimatedLines, 0);
+    expect(estimated("create")).toBeGreaterThan(0);
+    expect(estimated("modify")).toBeGreaterThan(0);
+    expect(manifest.some((entry) => entry.action === "delete")).toBe(false);
+    expect([planned("base"), planned("added"), planned("modified"), planned("deleted")]).toEqual([base, estimated("create"), estimated("modify"), 0]);
     expect(actual("added") + actual("modified")).toBe(insertions);
     expect(actual("deleted") + actual("modified")).toBe(deletions);
     expect(actual("modified")).toBeGreaterThan(0);

@@ -32,6 +32,7 @@ const scenarioFiles: Record<string, string> = {
   "fastapi-hello": "scenario.yaml",
   "ts-service": "scenario.yaml",
   "go-roman": "scenario.yaml",
+  "change-python": "scenario.yaml",
 };
 
 export async function loadExampleScenario(name: string): Promise<ExampleScenario> {
