@@ -20,13 +20,22 @@ import { startEnvironment, type Environment } from "./local-environment.ts";
 import { cliLogger, parseRunOptions } from "./run-command.ts";
 import { submitRun } from "./submit-run.ts";
 import { jobIds } from "../bus/job-ids.ts";
+import { createArtifactStore } from "../agents/shared/artifact-store.ts";
+import { repositorySchema } from "../schemas/repository.ts";
+import type { RepositoryCheckout } from "./repository/change-request.ts";
+import { commitPassedRun } from "./repository/commit-passed-run.ts";
+import { gitIn } from "./repository/git.ts";
+import { reopenRepository } from "./repository/reopen-repository.ts";
 
-export const resumeUsage = `usage: asp resume RUN_ID [--from STAGE] [--rounds N] [--budget USD] [--json] [--out DIR] [--scenario FILE] [--writers N]
+export const resumeUsage = `usage: asp resume RUN_ID [--from STAGE] [--rounds N] [--budget USD] [--repo PATH] [--json] [--out DIR] [--scenario FILE] [--writers N]
   Continues a run that ended (at its budget, at a gate out of rounds, at a failed stage) as a new attempt of
   the same run: stages and files that completed are not asked of the model again.
   --from STAGE   start at this stage (the failed one or an earlier one); what follows is redone
   --rounds N     give the gate that ran out of rounds N more (default 1)
   --budget USD   a new budget, larger than what the run has spent
+  --repo PATH    for a change request (asp run --repo) whose repository moved: where it is now
+  A change request that passes is committed on the branch asp/<run id>, as asp run --repo does, in the repository
+  the run recorded (or --repo); it must be clean and at the commit the run started from, or nothing is resumed.
   With NATS_URL (or a fleet 'asp up' started here) the fleet resumes it; otherwise the local store under
   ASP_DATA_DIR (default .asp), where 'asp run' left it, is opened and a fleet is started on it.
   Exit codes: 0 the run passed, 1 a gate or the tests failed, 2 an error (unknown run, a run still running, a bad option).
@@ -64,6 +73,7 @@ export async function resumeCommand(argv: string[], io: CommandIo, env: Record<s
         out: { type: "string" },
         scenario: { type: "string" },
         writers: { type: "string", default: "2" },
+        repo: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -116,6 +126,21 @@ export async function resumeCommand(argv: string[], io: CommandIo, env: Record<s
       io.stderr.write(`asp resume: ${plan.error}\n`);
       return 2;
     }
+    // A change request commits its result as asp run --repo does; its repository is checked before anything is resumed.
+    const recorded = state.outputs.repository === undefined ? undefined : repositorySchema.parse(state.outputs.repository);
+    if (parsed.values.repo !== undefined && !recorded) {
+      io.stderr.write(`asp resume: run ${resume.runId} is not a change request (asp run --repo): --repo does not apply to it\n`);
+      return 2;
+    }
+    let checkout: RepositoryCheckout | undefined;
+    if (recorded) {
+      try {
+        checkout = await reopenRepository({ runId: resume.runId, recorded, gitAt: gitIn, ...(parsed.values.repo !== undefined ? { override: path.resolve(parsed.values.repo) } : {}) });
+      } catch (error) {
+        io.stderr.write(`asp resume: ${(error as Error).message}\n`);
+        return 2;
+      }
+    }
     if (environment) {
       notice(`starting the fleet: ${fleetAgents.length} agents and ${resume.writers} file-writer(s)`);
       fleet = await startFleet({ agents: fleetAgents, writers: resume.writers, env: environment.childEnv, logDirectory: path.resolve(bus.dataDir, "logs") });
@@ -132,6 +157,10 @@ export async function resumeCommand(argv: string[], io: CommandIo, env: Record<s
       jobId: jobIds.run(resume.runId, attempt),
       ...(parsed.values.out ? { out: parsed.values.out } : {}),
     });
+    if (checkout) {
+      const artifacts = createArtifactStore(connection, subjects);
+      await commitPassedRun({ connection, subjects, artifacts, runId: resume.runId, status: submitted.summary.status, checkout, io, json: parsed.values.json });
+    }
     return submitted.exitCode;
   } catch (error) {
     io.stderr.write(`asp resume: ${(error as Error).message}\n`);

@@ -17,8 +17,8 @@ import { loadTask, parseTask } from "./load-task.ts";
 import { startEnvironment, type Environment } from "./local-environment.ts";
 import { submitRun } from "./submit-run.ts";
 import { createArtifactStore } from "../agents/shared/artifact-store.ts";
-import { createRunStore } from "../agents/shared/run-store.ts";
-import { commitChangeRequest, prepareRepository, storeRepository, type PreparedRepository } from "./repository/change-request.ts";
+import { prepareRepository, storeRepository, type PreparedRepository } from "./repository/change-request.ts";
+import { commitPassedRun } from "./repository/commit-passed-run.ts";
 import { gitIn } from "./repository/git.ts";
 import { pythonSymbolParser } from "./repository/python-symbols.ts";
 import { scriptSymbolParser } from "./repository/typescript-symbols.ts";
@@ -148,17 +148,7 @@ export async function runCommand(argv: string[], io: CommandIo, env: Record<stri
     const repository = prepared ? await storeRepository(prepared, runId, artifacts, { python: pythonSymbolParser(), scripts: scriptSymbolParser(), go: goSymbolParser(goDocIn(prepared.root)) }) : undefined;
     const request = runRequestSchema.parse({ runId, task, pipeline: values.pipeline, ...(options.budgetUsd ? { budgetUsd: options.budgetUsd } : {}), ...(repository ? { repository } : {}) });
     const submitted = await submitRun({ connection, subjects, logger, request, io, json: values.json, ...(values.out ? { out: values.out } : {}) });
-    if (prepared) {
-      if (submitted.summary.status !== "passed") {
-        notice(`the run did not pass: nothing was committed to ${prepared.root}`);
-        return submitted.exitCode;
-      }
-      const state = await createRunStore(connection, subjects).get(runId);
-      if (!state) throw new Error(`run ${runId} has no state in the runs bucket: nothing was committed`);
-      const committed = await commitChangeRequest(gitIn(prepared.root), prepared, state, artifacts);
-      notice(`committed the change on branch ${committed.branch} (${committed.commit.slice(0, 12)}) in ${prepared.root}; your branch and working tree are unchanged`);
-      if (!values.json) io.stdout.write(`branch ${committed.branch} ${committed.commit}\n`);
-    }
+    if (prepared) await commitPassedRun({ connection, subjects, artifacts, runId, status: submitted.summary.status, checkout: prepared, io, json: values.json });
     return submitted.exitCode;
   } catch (error) {
     io.stderr.write(`asp run: ${(error as Error).message}\n`);

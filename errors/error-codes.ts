@@ -13,6 +13,9 @@ export const errorCodesByClass = {
     "branch_exists",
     "repository_dirty",
     "repository_empty",
+    "repository_unknown",
+    "repository_missing",
+    "repository_moved",
   ],
   ConfigError: ["config_invalid"],
   ModelError: [

@@ -33,6 +33,7 @@ export type RepositoryMap = z.infer<typeof repositoryMapSchema>;
 /** The existing repository of a change request (`asp run --repo`): the base of the run. */
 export const repositorySchema = z.object({
   name: z.string().min(1),
+  root: z.string().min(1).optional().describe("the repository's folder on the machine that started the run: where asp resume commits the result"),
   head: z.string().regex(/^[0-9a-f]{40,64}$/).describe("the commit the run starts from"),
   files: z.array(repositoryFileSchema),
   map: repositoryMapSchema,

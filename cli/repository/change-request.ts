@@ -11,11 +11,15 @@ import { headCommit, isTextFile, readCommitFiles, refuseDirtyWorkingTree, type R
 import { lineCount } from "../../agents/shared/line-count.ts";
 import { buildRepositoryMap, type RepositoryMapParsers } from "./repository-map.ts";
 
-/** A repository checked and read before anything of the run exists, so a refusal writes nothing. */
-export interface PreparedRepository {
+/** Where a change request's branch is committed: the repository's folder, its .git and the commit the run started from. */
+export interface RepositoryCheckout {
   root: string;
   gitDirectory: string;
   head: string;
+}
+
+/** A repository checked and read before anything of the run exists, so a refusal writes nothing. */
+export interface PreparedRepository extends RepositoryCheckout {
   /** The text files the run sees; binary files stay in the commit untouched and unseen. */
   files: Array<{ path: string; content: string }>;
 }
@@ -53,11 +57,11 @@ export async function storeRepository(prepared: PreparedRepository, runId: strin
       artifact,
     });
   }
-  return { name: path.basename(prepared.root), head: prepared.head, files, map: await buildRepositoryMap(prepared.files, parsers) };
+  return { name: path.basename(prepared.root), root: prepared.root, head: prepared.head, files, map: await buildRepositoryMap(prepared.files, parsers) };
 }
 
 /** Commits the files the manifest names (written, or deleted) on the run's branch; every other file keeps its blob. */
-export async function commitChangeRequest(git: Git, prepared: PreparedRepository, state: RunState, artifacts: Pick<ArtifactStore, "getText">): Promise<CommittedBranch> {
+export async function commitChangeRequest(git: Git, checkout: RepositoryCheckout, state: RunState, artifacts: Pick<ArtifactStore, "getText">): Promise<CommittedBranch> {
   const code = codeResultSchema.parse(state.outputs.code);
   const fileByPath = new Map(code.files.map((file) => [file.path, file]));
   const changes = [];
@@ -73,6 +77,7 @@ export async function commitChangeRequest(git: Git, prepared: PreparedRepository
   }
   const size = code.changes;
   const summary = size ? `\n\nPSP size: base ${size.base}, added ${size.added}, modified ${size.modified}, deleted ${size.deleted} lines.` : "";
-  const message = `asp run ${state.runId}: ${state.task.title}\n\nRun ${state.runId} of the agentic software process; ${changes.length} file(s) named by its manifest.${summary}\n`;
-  return commitRunBranch(git, { base: prepared.head, runId: state.runId, changes, message, gitDirectory: prepared.gitDirectory });
+  const attempt = (state.attempt ?? 1) > 1 ? ` (attempt ${state.attempt}, asp resume)` : "";
+  const message = `asp run ${state.runId}: ${state.task.title}\n\nRun ${state.runId}${attempt} of the agentic software process; ${changes.length} file(s) named by its manifest.${summary}\n`;
+  return commitRunBranch(git, { base: checkout.head, runId: state.runId, changes, message, gitDirectory: checkout.gitDirectory });
 }

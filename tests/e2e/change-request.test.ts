@@ -1,48 +1,26 @@
-import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
-import { cp, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { examplesDirectory, loadExampleScenario } from "./support/example-scenarios.ts";
+import { loadExampleScenario } from "./support/example-scenarios.ts";
+import { changeExample as example, exampleRepository as committedExample, git, treeOf } from "./support/example-repository.ts";
 import { runAsp } from "./support/run-cli.ts";
 
-const example = path.join(examplesDirectory, "change-python");
 const temporaryFolders: string[] = [];
 afterAll(async () => {
   await Promise.all(temporaryFolders.map((folder) => rm(folder, { recursive: true, force: true })));
 });
 
-function git(directory: string, ...args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile("git", ["-C", directory, ...args], (error, stdout, stderr) => (error ? reject(new Error(`git ${args.join(" ")}: ${stderr}`)) : resolve(stdout)));
-  });
-}
-
-/** The example's repository, stored as plain files, copied and committed into a git repository of its own. */
+/** The example's repository as a git repository of its own, in a temporary folder. */
 async function exampleRepository(): Promise<{ folder: string; repository: string; head: string }> {
   const folder = await mkdtemp(path.join(tmpdir(), "asp-e2e-change-"));
   temporaryFolders.push(folder);
-  const repository = path.join(folder, "wordcount");
-  await cp(path.join(example, "repository"), repository, { recursive: true });
-  await git(folder, "init", "-q", "-b", "main", repository);
-  await git(repository, "config", "user.name", "Change Request Test");
-  await git(repository, "config", "user.email", "change@example.com");
-  await git(repository, "config", "core.autocrlf", "false");
-  await git(repository, "add", "--all");
-  await git(repository, "commit", "-q", "-m", "the repository before the change");
-  return { folder, repository, head: (await git(repository, "rev-parse", "HEAD")).trim() };
+  return { folder, ...(await committedExample(folder)) };
 }
 
-
-/** path -> blob id of every file of a commit: the same id is the same bytes. */
 /** `asp run --repo` as a user starts it: its own nats-server, the local model server and the fleet. */
 const runCli = (args: string[], dataDirectory: string) => runAsp(["run", ...args], { ASP_DATA_DIR: dataDirectory });
-
-async function treeOf(repository: string, commit: string): Promise<Map<string, string>> {
-  const listing = await git(repository, "ls-tree", "-r", commit);
-  return new Map(listing.trim().split("\n").map((line) => [line.split("\t")[1]!, line.split(" ")[2]!.split("\t")[0]!]));
-}
 
 async function lineCountOfTree(directory: string, relative = ""): Promise<number> {
   let total = 0;
