@@ -3,6 +3,7 @@ import { mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import type { TestReport } from "../../schemas/test-report.ts";
 import { loadExampleScenario } from "./support/example-scenarios.ts";
 import { changeExample as example, exampleRepository as committedExample, git, treeOf } from "./support/example-repository.ts";
 import { runAsp } from "./support/run-cli.ts";
@@ -101,6 +102,41 @@ describe("asp run --repo, a change request on an existing repository", () => {
     expect(postmortem).toMatch(/\| wordcount\/counter\.py \| modify \| 20 \| \d+ \| \d+ \| 0 \|/);
     expect(postmortem).toMatch(/\| tests\/test_frequency\.py \| create \| 0 \| 31 \| 0 \| 0 \|/);
   }, 180_000);
+
+  it("installs a repository's pinned requirements into the run's virtual environment, and its tests that import them pass", async () => {
+    // The repository declares a real, small, pinned package from PyPI and has a test that imports it. The test
+    // checks the pinned version, so a python that saw another copy (the machine's site-packages) would fail it.
+    const folder = await mkdtemp(path.join(tmpdir(), "asp-e2e-change-install-"));
+    temporaryFolders.push(folder);
+    const dependencyTest = [
+      "import unittest",
+      "",
+      "import six",
+      "",
+      "",
+      "class InstalledDependencyTest(unittest.TestCase):",
+      "    def test_the_pinned_package_is_importable(self):",
+      '        self.assertEqual(six.__version__, "1.16.0")',
+      '        self.assertEqual(six.ensure_str(b"words"), "words")',
+      "",
+    ].join("\n");
+    const { repository } = await committedExample(folder, { "requirements.txt": "six==1.16.0\n", "tests/test_dependency.py": dependencyTest });
+    const out = path.join(folder, "out");
+    const result = await runCli([path.join(example, "task.yaml"), "--repo", repository, "--scenario", path.join(example, "scenario.yaml"), "--out", out], path.join(folder, "data"));
+    expect(result.code, result.stderr.slice(-3000)).toBe(0);
+
+    const report = JSON.parse(await readFile(path.join(out, "test-report.json"), "utf8")) as TestReport;
+    // A virtual environment for the run, then pip from the repository's requirements.txt, with the network on.
+    expect(report.install.steps.map((step) => [step.tool, step.dependencyFile])).toEqual([
+      ["venv", "(virtual environment)"],
+      ["pip", "requirements.txt"],
+    ]);
+    for (const step of report.install.steps) expect(step.ok, `${step.command}: ${step.message ?? ""}`).toBe(true);
+    expect(report.install.steps[1]!.command).toMatch(/pip install .*-r requirements\.txt/);
+    // The old tests, the new ones and the one that imports the package ran with no network, and passed.
+    expect(report).toMatchObject({ verdict: "PASS", runner: "python-unittest", failed: 0, total: 12, passed: 12, sandbox: { network: "none" } });
+    expect(report.output).toMatch(/test_the_pinned_package_is_importable .*\.\.\. ok/);
+  }, 300_000);
 
   it("refuses a dirty working tree with a clear message, and writes nothing", async () => {
     const { folder, repository, head } = await exampleRepository();
