@@ -102,6 +102,33 @@ describe("asp resume on a fleet", () => {
   }, 180_000);
 });
 
+describe("asp resume --from a stage", () => {
+  it("redoes a passed run from design: the attempt starts there, design is asked again and planning is not", async () => {
+    const runId = `resume-from-design-${process.pid}`;
+    const passed = await harness.run(example.task, { runId });
+    expect(passed.summary.status).toBe("passed");
+    const asked = () => harness.simulator.transcript().filter((entry) => entry.runId === runId && entry.status === 200);
+    const before = asked();
+    expect(before.filter((entry) => entry.agent === "planning")).toHaveLength(1);
+    expect(before.filter((entry) => entry.agent === "design")).toHaveLength(1);
+
+    const resumed = await asp(["resume", runId, "--from", "design", "--json"], harness.env);
+    expect(resumed.code, resumed.stderr.slice(-3000)).toBe(0);
+    expect(resumed.stderr).toContain(`resuming run ${runId} as attempt 2, from stage design`);
+    const summary = JSON.parse(resumed.stdout) as { status: string; attempt: number };
+    expect(summary).toMatchObject({ status: "passed", attempt: 2 });
+
+    const events = await readStoredEvents(harness.connection, harness.subjects, runId);
+    expect(eventsOfType(events, "run.attempt_started").map((event) => [event.data.attempt, event.data.from, event.data.previousStatus])).toEqual([[2, "design", "passed"]]);
+    const after = asked().slice(before.length);
+    expect(after.filter((entry) => entry.agent === "design")).toHaveLength(1);
+    expect(after.map((entry) => entry.agent)).not.toContain("planning");
+    // What follows design is redone too: its review, the manifest and every file.
+    expect(after.map((entry) => entry.agent)).toContain("code");
+    expect(after.flatMap((entry) => (entry.file ? [entry.file] : [])).sort()).toEqual(Object.keys(example.data().files).sort());
+  }, 180_000);
+});
+
 describe("asp resume of a local run", () => {
   it("a run whose test gate ran out of rounds passes in the rounds --rounds 2 gives it, without asking again for what completed", async () => {
     const data = example.data();
