@@ -1,6 +1,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, lstatSync, readlinkSync, realpathSync, type Stats } from "node:fs";
 import path from "node:path";
+import { unshareArguments } from "./unshare-sandbox.ts";
 
 export interface SandboxLimits {
   timeoutMs: number;
@@ -78,7 +79,8 @@ export function probeSandboxCapabilities(): SandboxCapabilities {
   return {
     bubblewrap: works("bwrap", ["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--unshare-net", "--unshare-pid", "--die-with-parent", "true"]),
     // A fresh network namespace has loopback down; generated HTTP tests listen on 127.0.0.1, so it must come up.
-    networkIsolation: works("unshare", ["-n", "-p", "-f", "--kill-child", "--", "sh", "-c", "ip link set lo up"]),
+    // The fallback mounts too (a closed home's toolchains bound back for the sandbox user): a mount namespace.
+    networkIsolation: works("unshare", ["-m", "-n", "-p", "-f", "--kill-child", "--", "sh", "-c", "ip link set lo up && mount -t tmpfs tmpfs /tmp"]),
     resourceLimits: works("prlimit", ["--nofile=256", "true"]),
     ...(process.getuid?.() === 0 && works("setpriv", [`--reuid=${sandboxUser.uid}`, `--regid=${sandboxUser.gid}`, "--clear-groups", "true"])
       ? { unprivilegedUser: sandboxUser }
@@ -111,10 +113,11 @@ export function runInSandbox(
   const wrapped: string[] = [];
   if (capabilities.bubblewrap) {
     wrapped.push(...bubblewrapArguments(options.root ?? path.dirname(options.cwd), options.cwd, access));
-  } else if (capabilities.networkIsolation && !allowNetwork) {
+  } else if (capabilities.networkIsolation) {
     // A new PID namespace as well: when the test runner (its PID 1) ends, the kernel kills every process
     // left in it, even one that escaped the process group with setsid.
-    wrapped.push("unshare", "-n", "-p", "-f", "--kill-child", "--", "sh", "-c", 'ip link set lo up && exec "$@"', "sandbox");
+    const root = options.root ?? path.dirname(options.cwd);
+    wrapped.push(...unshareArguments({ cwd: options.cwd, shown: { readOnly: access.readOnly ?? [], readWrite: [...(access.readWrite ?? []), root] }, network: allowNetwork, ...(capabilities.unprivilegedUser ? { user: capabilities.unprivilegedUser } : {}) }));
   }
   if (capabilities.unprivilegedUser) {
     const { uid, gid } = capabilities.unprivilegedUser;

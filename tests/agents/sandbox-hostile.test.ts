@@ -26,6 +26,53 @@ describe("hostile generated code in the test sandbox", () => {
     if (capabilities.networkIsolation) expect(execFileSync("ps", ["-eo", "args"], { encoding: "utf8" })).not.toContain("sleep 987654");
   }, 60_000);
 
+  // The bomb above ends at the time limit; this shows the process limit itself stops the forking, in each sandbox
+  // this machine has. RLIMIT_NPROC counts the sandbox user's processes (nobody's, as setpriv drops root, which the
+  // kernel would not limit), so other sandboxes running at the same moment share the budget: the count may be
+  // lower, never higher.
+  const sandboxes = [
+    ...(capabilities.bubblewrap ? [{ kind: "bubblewrap", capabilities }] : []),
+    ...(capabilities.networkIsolation ? [{ kind: "unshare", capabilities: { ...capabilities, bubblewrap: false } }] : []),
+  ];
+  it.each(sandboxes)("stops forking at the process limit under $kind, before the time limit", async (sandbox) => {
+    const limit = deps.limits.maxProcesses;
+    const forkUntilRefused = [
+      "import errno, resource",
+      // Each child waits for the parent to close the pipe, so every child counts until the fork is refused.
+      "read_end, write_end = os.pipe()",
+      "children, refusal = [], None",
+      `while len(children) < ${limit * 4}:`,
+      "    try:",
+      "        pid = os.fork()",
+      "    except OSError as error:",
+      "        refusal = error",
+      "        break",
+      "    if pid == 0:",
+      "        os.close(write_end)",
+      "        os.read(read_end, 1)",
+      "        os._exit(0)",
+      "    children.append(pid)",
+      "os.close(write_end)",
+      "for pid in children:",
+      "    os.waitpid(pid, 0)",
+      "print(f'FORKED={len(children)} REFUSED={refusal.errno if refusal else None} NPROC={resource.getrlimit(resource.RLIMIT_NPROC)[0]}', flush=True)",
+      "self.assertIsNotNone(refusal)",
+      "self.assertEqual(refusal.errno, errno.EAGAIN)",
+    ].join("\n");
+    const timeoutMs = 30_000;
+    const report = await runProjectTests(project(forkUntilRefused), { ...deps, capabilities: sandbox.capabilities, limits: { ...deps.limits, timeoutMs } });
+    expect(report.sandbox.kind).toBe(sandbox.kind);
+    const counts = report.output.match(/FORKED=(\d+) REFUSED=(\w+) NPROC=(\d+)/);
+    expect(counts, report.output).not.toBeNull();
+    const [, forked, refused, nproc] = counts!;
+    expect(refused).toBe("11");
+    expect(Number(nproc)).toBe(limit);
+    // The test runner is one of the user's processes too.
+    expect(Number(forked)).toBeLessThan(limit);
+    expect(report).toMatchObject({ verdict: "PASS", passed: 1, timedOut: false });
+    expect(report.durationMs).toBeLessThan(timeoutMs);
+  }, 60_000);
+
   it("stops a memory hog at the memory limit", async () => {
     const report = await runProjectTests(project("hog = bytearray(2 * 1024 ** 3)\nself.assertTrue(len(hog) > 0)"), deps);
     expect(report.verdict).toBe("FAIL");

@@ -72,6 +72,41 @@ describe("a lint finding is a defect of the compile phase", () => {
   });
 });
 
+describe("a lint error fails the compile phase and is repaired in the next round", () => {
+  it("fails round 1 on ruff F821 with the file and line, logs it as a compile-phase defect, and passes round 2 once the writer saw it", async () => {
+    const example = await loadExampleScenario("fastapi-hello");
+    const file = "app/main.py";
+    const fixed = scenarioText(example.data(), file);
+    const broken = fixed.replace("return datetime.now(timezone.utc)", "return datetime.now(utc)");
+    expect(broken).not.toBe(fixed);
+    const brokenLine = broken.split("\n").findIndex((line) => line.includes("datetime.now(utc)")) + 1;
+    const { outcome } = await runVariant(example, (scenario) => {
+      // The fix comes back only when the writer's request carries ruff's finding for this line (docs/scenarios.md);
+      // otherwise the broken text again, and the run could not pass.
+      const repair = { requires: [`${file}:${brokenLine}: ruff F821: Undefined name \`utc\``], reply: fixed, label: "writer sees the F821 finding" };
+      (scenario.files as Record<string, unknown>)[file] = [broken, repair];
+    });
+
+    expect(outcome.summary.status).toBe("passed");
+    expect(testVerdicts(outcome.events)).toEqual(["FAIL", "PASS"]);
+    const first = (await harness.stageResult(outcome.summary.runId, "test", "test", 1)) as TestReport;
+    expect(first.total).toBe(0);
+    expect(first.compile.findings).toContainEqual(expect.objectContaining({ tool: "ruff", file, line: brokenLine, rule: "F821", severity: "error" }));
+    expect(first.buildErrors).toContainEqual(expect.stringContaining(`${file}:${brokenLine}: ruff F821`));
+    expect(first.implicatedFiles).toEqual([file]);
+    expect(writtenInRound(outcome.events, 2)).toContain(file);
+    const conditions = harness.simulator.transcript().filter((entry) => entry.runId === outcome.summary.runId && entry.file === file && entry.condition).map((entry) => entry.condition);
+    expect(conditions).toEqual([expect.objectContaining({ label: "writer sees the F821 finding", met: true })]);
+    expect(outcome.files.get(file)!.toString("utf8")).toBe(fixed);
+    const final = outcome.state.outputs.testReport as TestReport;
+    expect(final).toMatchObject({ verdict: "PASS", runner: "pytest" });
+    expect(final.compile.findings.filter((finding) => finding.severity === "error")).toEqual([]);
+
+    const postmortem = outcome.state.outputs.postmortem as Postmortem;
+    expect(postmortem.defects).toContainEqual(expect.objectContaining({ removedIn: "compile", injectedIn: "code", file, source: "ruff", severity: "high", description: expect.stringContaining("F821") }));
+  });
+});
+
 describe("a dependency that does not exist fails the install and goes back to the code stage", () => {
   it("names the dependency, rewrites requirements.txt in round 2, and passes", async () => {
     const example = await loadExampleScenario("fastapi-hello");

@@ -42,10 +42,21 @@ export function dependsOnPackage(files: ProjectFile[], name: string): boolean {
   return Boolean(manifest?.dependencies?.[name] ?? manifest?.devDependencies?.[name]);
 }
 
-/** Tests use pytest when they import it, have a conftest.py, or the project's requirements name it. */
+/**
+ * A test function at the top of a module: pytest collects it, unittest never does (it finds only
+ * TestCase methods, which are indented), so a file of them under unittest would run nothing.
+ */
+const topLevelTestFunction = /^(async\s+)?def test\w*\s*\(/m;
+
+/**
+ * Tests use pytest when they import it, have a conftest.py, define test functions outside a class
+ * (plain `def test_x(): assert ...`, which needs no import), or the project's requirements name it.
+ * pytest also runs unittest.TestCase classes, so a file that mixes both loses nothing.
+ */
 export function usesPytest(files: ProjectFile[]): boolean {
   if (files.some((file) => /(^|\/)conftest\.py$/.test(file.path))) return true;
   if (files.some((file) => isPythonTest(file.path) && /^\s*(import pytest|from pytest\b)/m.test(file.content))) return true;
+  if (files.some((file) => isPythonTest(file.path) && topLevelTestFunction.test(file.content))) return true;
   const requirements = files.filter((file) => /(^|\/)requirements[^/]*\.txt$|^pyproject\.toml$/.test(file.path));
   return requirements.some((file) => /^\s*["']?pytest\b/m.test(file.content));
 }
