@@ -9,11 +9,12 @@ import { replaceSymbolicLink, writeFileAtomically } from "./write-atomically.ts"
 const oldBuildGraceMs = 10 * 60 * 1000;
 /**
  * Packages node loads from node_modules rather than from the bundle: esbuild is a native binary,
- * typescript is large and loaded only by `asp run --repo`, and pino starts its transports from files.
+ * typescript is large and loaded only by `asp run --repo`, and pino's transports (never used here)
+ * start thread-stream workers from files; pino itself is bundled (decision 1411).
  * Everything else is bundled: one file parsed instead of hundreds of modules resolved and linked
  * halves an agent's start-up CPU (0.33 → 0.17 s) and saves about 6 MB each (decision 1410).
  */
-const externalPackages = ["esbuild", "typescript", "pino", "thread-stream", "pino-pretty"];
+const externalPackages = ["esbuild", "typescript", "thread-stream", "pino-pretty"];
 /** Bundled CommonJS packages call require(); an ES module has none unless it makes one. */
 const requireForCommonJs = `import { createRequire as createRequireForBundle } from "node:module"; const require = createRequireForBundle(${importMetaUrl});`;
 /** Sources that keep changing while they are built are reported, not chased forever. */
@@ -37,6 +38,9 @@ export async function buildBundles(layout: BuildLayout): Promise<CurrentBuild> {
       },
       absWorkingDir: layout.sourceRoot,
       bundle: true,
+      // Dynamic imports become chunks loaded only when reached: the CLI loads only the command it runs,
+      // and OpenTelemetry only when tracing is on (decision 1411).
+      splitting: true,
       platform: "node",
       format: "esm",
       target: "node20",
