@@ -1,5 +1,6 @@
 import { mkdir, readdir, rm, stat } from "node:fs/promises";
 import path from "node:path";
+import { renderAgentLauncher } from "./agent-launcher.ts";
 import { buildFiles, type BuildLayout, type CurrentBuild } from "./build-record.mjs";
 import { hashSources } from "./source-hash.mjs";
 import { importMetaUrl, sourceFileUrls } from "./source-file-urls.ts";
@@ -17,6 +18,8 @@ const oldBuildGraceMs = 10 * 60 * 1000;
 const externalPackages = ["esbuild", "typescript", "thread-stream", "pino-pretty"];
 /** Bundled CommonJS packages call require(); an ES module has none unless it makes one. */
 const requireForCommonJs = `import { createRequire as createRequireForBundle } from "node:module"; const require = createRequireForBundle(${importMetaUrl});`;
+/** The agent's own bundle; agent.mjs, which processes run, is the launcher that loads it (cli/build/agent-launcher.ts). */
+const agentMainName = "agent-main";
 /** Sources that keep changing while they are built are reported, not chased forever. */
 const attemptsWhileSourcesChange = 3;
 
@@ -33,7 +36,7 @@ export async function buildBundles(layout: BuildLayout): Promise<CurrentBuild> {
     const files = buildFiles(path.join(layout.outputDirectory, hash.slice(0, 16)));
     const result = await build({
       entryPoints: {
-        agent: path.join(layout.sourceRoot, "cli", "build", "agent-entry.ts"),
+        [agentMainName]: path.join(layout.sourceRoot, "cli", "build", "agent-entry.ts"),
         cli: path.join(layout.sourceRoot, "cli", "build", "cli-entry.ts"),
       },
       absWorkingDir: layout.sourceRoot,
@@ -55,11 +58,15 @@ export async function buildBundles(layout: BuildLayout): Promise<CurrentBuild> {
       plugins: [sourceFileUrls],
       logLevel: "silent",
       sourcemap: false,
+      metafile: true,
     });
     // A file edited while esbuild read the sources would be in the bundle under the old hash.
     if (hashSources(layout.sourceRoot) !== hash) continue;
     await mkdir(files.directory, { recursive: true });
     for (const output of result.outputFiles) await writeFileAtomically(output.path, output.contents);
+    const agentMain = Object.keys(result.metafile.outputs).find((output) => path.basename(output) === `${agentMainName}.mjs`);
+    if (!agentMain) throw new Error(`esbuild wrote no ${agentMainName}.mjs`);
+    await writeFileAtomically(files.agentBundle, renderAgentLauncher(result.metafile, agentMain, `${agentMainName}.mjs`));
     const record = { hash, builtAt: new Date().toISOString(), sourceRoot: layout.sourceRoot, esbuild: version, node: process.version };
     await writeFileAtomically(files.recordFile, `${JSON.stringify(record, null, 2)}\n`);
     await replaceSymbolicLink(layout.currentLink, path.basename(files.directory));
