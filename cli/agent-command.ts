@@ -1,6 +1,7 @@
 import { agentRegistry } from "../agents/registry.ts";
 import { readModelConfig } from "../llm/index.ts";
 import { createLogger, readLogLevel } from "../logging/index.ts";
+import { applyAgentRuntimeFlags } from "./agent-runtime-settings.ts";
 import type { CommandIo } from "./command-io.ts";
 
 /** `asp agent <name>`: one agent as its own process, until SIGTERM/SIGINT drains it. */
@@ -11,6 +12,7 @@ export async function agentCommand(argv: string[], io: CommandIo, env: Record<st
     io.stderr.write(`usage: asp agent <name>\nagents: ${Object.keys(agentRegistry).join(", ")}\n`);
     return 2;
   }
+  applyAgentRuntimeFlags();
   // Read once up front so a bad model setting stops the process before it takes any job.
   const modelConfig = readModelConfig(env);
   const level = readLogLevel(env, "info");

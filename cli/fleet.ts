@@ -3,19 +3,12 @@ import { createWriteStream, mkdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { exitWithParentVariable, readyLinePrefix } from "../bus/agent-process.ts";
+import { agentMallocArenas } from "./agent-runtime-settings.ts";
 import { ensureBuild, repositoryBuildLayout, type BuildLayout } from "./build/ensure-build.ts";
 import { superviseProcess, type Supervision, type SupervisionHooks, type SupervisionPolicy } from "./supervisor.ts";
 
 export const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const mainEntry = path.join(repositoryRoot, "cli", "main.ts");
-
-/**
- * V8 settings for agent processes (docs/decisions/0904-agent-memory-flags.md). A 1 MB young generation:
- * agents hold little short-lived data, and it saves about 12 MB each. Liftoff only for WebAssembly:
- * the SDK's fetch parses HTTP with undici's llhttp, a wasm module that V8 otherwise recompiles with
- * TurboFan after a few model calls, a one-off ~25 MB for a parser of small replies.
- */
-export const agentNodeFlags = Object.freeze(["--max-semi-space-size=1", "--liftoff-only"]);
 
 /** What runs an agent process: the build (the default) or the TypeScript sources through tsx. */
 export type AgentRunner = "build" | "tsx";
@@ -32,9 +25,10 @@ export function readAgentRunner(env: Record<string, string | undefined>): AgentR
  * restart) and rebuilt when stale, so a stale build never runs. ASP_AGENT_RUNNER=tsx runs the sources.
  */
 async function agentCommandLine(name: string, env: Record<string, string | undefined>, build: BuildLayout): Promise<string[]> {
-  if (readAgentRunner(env) === "tsx") return [...agentNodeFlags, "--import", "tsx", mainEntry, "agent", name];
+  if (readAgentRunner(env) === "tsx") return ["--import", "tsx", mainEntry, "agent", name];
   const { agentBundle } = await ensureBuild(build);
-  return [...agentNodeFlags, agentBundle, name];
+  // No V8 flags on the command line: the bundle sets them itself (cli/agent-runtime-settings.ts).
+  return [agentBundle, name];
 }
 
 export interface FleetProcess {
@@ -70,7 +64,7 @@ export async function spawnAgentProcess(name: string, index: number, options: Om
   const log = createWriteStream(logFile, { flags: "a" });
   const child = spawn(process.execPath, commandLine, {
     cwd: repositoryRoot,
-    env: { ...options.env, [exitWithParentVariable]: "1" } as NodeJS.ProcessEnv,
+    env: { ...agentMallocArenas, ...options.env, [exitWithParentVariable]: "1" } as NodeJS.ProcessEnv,
     // A pipe on stdin that only this process holds: if it dies without stopping the agent, the pipe
     // closes and the agent drains and exits (exitWithParentVariable in bus/agent-process.ts).
     stdio: ["pipe", "pipe", "pipe"],

@@ -1,18 +1,4 @@
-import { simCommand } from "../simulator/index.ts";
-import { agentCommand } from "./agent-command.ts";
-import { agentsCommand } from "./agents-command.ts";
-import { dashboardCommand } from "./dashboard/dashboard-command.ts";
-import { historyCommand } from "./history-commands.ts";
-import { watchCommand } from "./watch/watch-command.ts";
 import { processIo, type CommandIo } from "./command-io.ts";
-import { runCommand } from "./run-command.ts";
-import { upCommand } from "./up-command.ts";
-import { submitCommand } from "./submit-command.ts";
-import { gateCommand } from "./gate-command.ts";
-import { resumeCommand } from "./resume-command.ts";
-import { callCommand } from "./call-command.ts";
-import { downCommand } from "./down-command.ts";
-import { mcpCommand } from "./mcp/mcp-command.ts";
 
 const help = `asp — an agentic software process (PSP) on NATS
 
@@ -40,41 +26,45 @@ Without ANTHROPIC_API_KEY the local model server stands in for Claude; without N
 nats-server with JetStream is started under .asp/. Run 'asp <command> --help' for its options.
 `;
 
+/**
+ * Each command is imported when it runs: in the build every command is its own chunk, so `asp run`
+ * does not parse the dashboard, the MCP server or the simulator (decision 1411).
+ */
 export async function main(argv: string[], io: CommandIo = processIo): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
       case "run":
-        return await runCommand(rest, io);
+        return await (await import("./run-command.ts")).runCommand(rest, io);
       case "agent":
-        return await agentCommand(rest, io);
+        return await (await import("./agent-command.ts")).agentCommand(rest, io);
       case "up":
-        return await upCommand(rest, io);
+        return await (await import("./up-command.ts")).upCommand(rest, io);
       case "down":
-        return await downCommand(rest, io);
+        return await (await import("./down-command.ts")).downCommand(rest, io);
       case "submit":
-        return await submitCommand(rest, io);
+        return await (await import("./submit-command.ts")).submitCommand(rest, io);
       case "resume":
-        return await resumeCommand(rest, io);
+        return await (await import("./resume-command.ts")).resumeCommand(rest, io);
       case "approve":
       case "reject":
-        return await gateCommand(command, rest, io);
+        return await (await import("./gate-command.ts")).gateCommand(command, rest, io);
       case "sim":
-        return await simCommand(rest, io);
+        return await (await import("../simulator/index.ts")).simCommand(rest, io);
       case "watch":
-        return await watchCommand(rest, io);
+        return await (await import("./watch/watch-command.ts")).watchCommand(rest, io);
       case "agents":
-        return await agentsCommand(rest, io);
+        return await (await import("./agents-command.ts")).agentsCommand(rest, io);
       case "call":
-        return await callCommand(rest, io);
+        return await (await import("./call-command.ts")).callCommand(rest, io);
       case "runs":
       case "show":
       case "stats":
-        return await historyCommand(command, rest, io);
+        return await (await import("./history-commands.ts")).historyCommand(command, rest, io);
       case "dashboard":
-        return await dashboardCommand(rest, io);
+        return await (await import("./dashboard/dashboard-command.ts")).dashboardCommand(rest, io);
       case "mcp":
-        return await mcpCommand(rest, io);
+        return await (await import("./mcp/mcp-command.ts")).mcpCommand(rest, io);
       case undefined:
       case "help":
       case "--help":

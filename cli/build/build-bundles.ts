@@ -1,5 +1,6 @@
 import { mkdir, readdir, rm, stat } from "node:fs/promises";
 import path from "node:path";
+import { renderAgentLauncher } from "./agent-launcher.ts";
 import { buildFiles, type BuildLayout, type CurrentBuild } from "./build-record.mjs";
 import { hashSources } from "./source-hash.mjs";
 import { importMetaUrl, sourceFileUrls } from "./source-file-urls.ts";
@@ -9,13 +10,16 @@ import { replaceSymbolicLink, writeFileAtomically } from "./write-atomically.ts"
 const oldBuildGraceMs = 10 * 60 * 1000;
 /**
  * Packages node loads from node_modules rather than from the bundle: esbuild is a native binary,
- * typescript is large and loaded only by `asp run --repo`, and pino starts its transports from files.
+ * typescript is large and loaded only by `asp run --repo`, and pino's transports (never used here)
+ * start thread-stream workers from files; pino itself is bundled (decision 1411).
  * Everything else is bundled: one file parsed instead of hundreds of modules resolved and linked
  * halves an agent's start-up CPU (0.33 → 0.17 s) and saves about 6 MB each (decision 1410).
  */
-const externalPackages = ["esbuild", "typescript", "pino", "thread-stream", "pino-pretty"];
+const externalPackages = ["esbuild", "typescript", "thread-stream", "pino-pretty"];
 /** Bundled CommonJS packages call require(); an ES module has none unless it makes one. */
 const requireForCommonJs = `import { createRequire as createRequireForBundle } from "node:module"; const require = createRequireForBundle(${importMetaUrl});`;
+/** The agent's own bundle; agent.mjs, which processes run, is the launcher that loads it (cli/build/agent-launcher.ts). */
+const agentMainName = "agent-main";
 /** Sources that keep changing while they are built are reported, not chased forever. */
 const attemptsWhileSourcesChange = 3;
 
@@ -32,11 +36,14 @@ export async function buildBundles(layout: BuildLayout): Promise<CurrentBuild> {
     const files = buildFiles(path.join(layout.outputDirectory, hash.slice(0, 16)));
     const result = await build({
       entryPoints: {
-        agent: path.join(layout.sourceRoot, "cli", "build", "agent-entry.ts"),
+        [agentMainName]: path.join(layout.sourceRoot, "cli", "build", "agent-entry.ts"),
         cli: path.join(layout.sourceRoot, "cli", "build", "cli-entry.ts"),
       },
       absWorkingDir: layout.sourceRoot,
       bundle: true,
+      // Dynamic imports become chunks loaded only when reached: the CLI loads only the command it runs,
+      // and OpenTelemetry only when tracing is on (decision 1411).
+      splitting: true,
       platform: "node",
       format: "esm",
       target: "node20",
@@ -51,11 +58,15 @@ export async function buildBundles(layout: BuildLayout): Promise<CurrentBuild> {
       plugins: [sourceFileUrls],
       logLevel: "silent",
       sourcemap: false,
+      metafile: true,
     });
     // A file edited while esbuild read the sources would be in the bundle under the old hash.
     if (hashSources(layout.sourceRoot) !== hash) continue;
     await mkdir(files.directory, { recursive: true });
     for (const output of result.outputFiles) await writeFileAtomically(output.path, output.contents);
+    const agentMain = Object.keys(result.metafile.outputs).find((output) => path.basename(output) === `${agentMainName}.mjs`);
+    if (!agentMain) throw new Error(`esbuild wrote no ${agentMainName}.mjs`);
+    await writeFileAtomically(files.agentBundle, renderAgentLauncher(result.metafile, agentMain, `${agentMainName}.mjs`));
     const record = { hash, builtAt: new Date().toISOString(), sourceRoot: layout.sourceRoot, esbuild: version, node: process.version };
     await writeFileAtomically(files.recordFile, `${JSON.stringify(record, null, 2)}\n`);
     await replaceSymbolicLink(layout.currentLink, path.basename(files.directory));
