@@ -69,6 +69,8 @@ export async function runProjectTests(files: ProjectFile[], deps: TestRunDeps): 
   const strip = (text: string) => text.split(directory + path.sep).join("").split(directory).join(".");
   const base = (access: SandboxAccess, limits: SandboxLimits) => (command: string[], timeoutMs: number, cwd = directory) =>
     runInSandbox(command, { cwd, root, home, path: toolchains.sandboxPath, limits: { ...limits, timeoutMs }, capabilities: deps.capabilities, clock: deps.clock, access }).then((result) => ({ ...result, output: strip(result.output) }));
+  // Set once a phase may write the shared cache: the install always, the test step of a Go, Cargo or Maven project.
+  let cacheWritten = false;
   try {
     await mkdir(path.join(home, "tmp"), { recursive: true });
     for (const file of files) {
@@ -110,6 +112,7 @@ export async function runProjectTests(files: ProjectFile[], deps: TestRunDeps): 
           if (paths.includes(dependencyFile)) implicated.add(dependencyFile);
           continue;
         }
+        cacheWritten = true;
         const remaining = Math.max(1000, deadline - deps.clock.now());
         const installed = await installer.install(
           { files, root, cache: deps.install.cache, python: toolchains.found.python3 ?? "python3", ignoreScripts: !deps.install.allowInstallScripts, timeoutMs: remaining, run: (command, timeoutMs) => install(command, timeoutMs) },
@@ -117,7 +120,6 @@ export async function runProjectTests(files: ProjectFile[], deps: TestRunDeps): 
         );
         steps.push(...installed);
       }
-      await pruneCache(deps.install.cache);
       for (const failed of steps.filter((entry) => !entry.ok)) {
         const named = failed.dependency ? `the dependency "${failed.dependency}" could not be installed` : "the install failed";
         buildErrors.push(`install (${failed.tool}, ${failed.dependencyFile}): ${named}: ${failed.message ?? ""}`.trim());
@@ -130,13 +132,15 @@ export async function runProjectTests(files: ProjectFile[], deps: TestRunDeps): 
     const installReport = { steps, ...(failedDependency ? { failedDependency } : {}) };
 
     // Compile, lint and test: no network, the cache only as far as builds must read it.
+    // cargo and maven lock and record files in their home even offline, and go writes its build cache.
+    const testWritesCache = files.some((file) => /^(Cargo\.toml|pom\.xml|go\.mod)$/.test(file.path));
     const offlineAccess: SandboxAccess = {
       network: false,
       readOnly: [...toolchains.readOnlyFolders, deps.install.cache.directory],
-      // cargo and maven lock and record files in their home even offline, and go writes its build cache.
-      readWrite: files.some((file) => /^(Cargo\.toml|pom\.xml|go\.mod)$/.test(file.path)) ? ["cargo", "maven", "go-build"].map((folder) => path.join(deps.install.cache.directory, folder)) : [],
+      readWrite: testWritesCache ? ["cargo", "maven", "go-build"].map((folder) => path.join(deps.install.cache.directory, folder)) : [],
       env: { ...toolchains.env, ...toolEnvironment(deps.install.cache, home, "test") },
     };
+    if (testWritesCache) cacheWritten = true;
     const offline = base(offlineAccess, deps.limits);
     // The operator's limit bounds every runner's own budget.
     const run: CommandRunner = (command, options) => offline(command, Math.min(options.timeoutMs, deps.limits.timeoutMs), options.cwd ? path.join(directory, options.cwd) : directory);
@@ -205,5 +209,8 @@ export async function runProjectTests(files: ProjectFile[], deps: TestRunDeps): 
     };
   } finally {
     await rm(root, { recursive: true, force: true });
+    // After the test step too: a Go project with no requirements installs nothing but fills the build cache.
+    // A failed prune must not replace the run's report; the next run prunes again.
+    if (cacheWritten) await pruneCache(deps.install.cache).catch(() => 0);
   }
 }
