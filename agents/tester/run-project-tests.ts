@@ -113,9 +113,18 @@ export async function runProjectTests(files: ProjectFile[], deps: TestRunDeps): 
           continue;
         }
         cacheWritten = true;
-        const remaining = Math.max(1000, deadline - deps.clock.now());
         const installed = await installer.install(
-          { files, root, cache: deps.install.cache, python: toolchains.found.python3 ?? "python3", ignoreScripts: !deps.install.allowInstallScripts, timeoutMs: remaining, run: (command, timeoutMs) => install(command, timeoutMs) },
+          {
+            files,
+            root,
+            cache: deps.install.cache,
+            python: toolchains.found.python3 ?? "python3",
+            ignoreScripts: !deps.install.allowInstallScripts,
+            limitMs: deps.install.timeoutMs,
+            deadline,
+            clock: deps.clock,
+            run: (command, timeoutMs) => install(command, timeoutMs),
+          },
           environment,
         );
         steps.push(...installed);

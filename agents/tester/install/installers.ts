@@ -1,35 +1,11 @@
 import { chown, mkdir, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
-import type { SandboxResult } from "../sandbox.ts";
 import { packageManifest, rootFile, usesPytest } from "../runners/project-files.ts";
 import type { PhaseEnvironment, ProjectFile } from "../runners/types.ts";
-import { cacheFolder, fingerprint, type CacheFolder, type InstallCache } from "./cache.ts";
-import { failedDependency, toolMessage } from "./install-failure.ts";
+import { cacheFolder, type InstallCache } from "./cache.ts";
+import { step, type InstallContext, type InstallStep } from "./install-step.ts";
 
-export interface InstallStep {
-  tool: string;
-  command: string;
-  ok: boolean;
-  durationMs: number;
-  /** The step added files to the shared download cache: it fetched something from a registry. */
-  downloaded: boolean;
-  message?: string;
-  dependencyFile?: string;
-  dependency?: string;
-}
-
-export interface InstallContext {
-  files: ProjectFile[];
-  /** This run's folder: the project copy is its `project/` child; a virtual environment goes beside it. */
-  root: string;
-  cache: InstallCache;
-  /** The host's real python3 (the virtual environment is made from it). */
-  python: string;
-  ignoreScripts: boolean;
-  timeoutMs: number;
-  /** Runs a command from the project folder, with network and the cache writable. */
-  run(command: string[], timeoutMs: number): Promise<SandboxResult>;
-}
+export type { InstallContext, InstallStep };
 
 export interface Installer {
   id: string;
@@ -37,31 +13,6 @@ export interface Installer {
   /** The dependency file this installer reads, when the project has one it handles. */
   applies(files: ProjectFile[]): string | undefined;
   install(context: InstallContext, environment: PhaseEnvironment): Promise<InstallStep[]>;
-}
-
-async function step(context: InstallContext, tool: string, command: string[] | string[][], dependencyFile: string, cache: CacheFolder): Promise<InstallStep> {
-  const commands = (Array.isArray(command[0]) ? command : [command]) as string[][];
-  const before = await fingerprint(cacheFolder(context.cache, cache));
-  let result = await context.run(commands[0]!, context.timeoutMs);
-  for (const next of commands.slice(1)) {
-    if (result.exitCode !== 0 || result.timedOut) break;
-    result = await context.run(next, context.timeoutMs);
-  }
-  command = commands.at(-1)!;
-  const after = await fingerprint(cacheFolder(context.cache, cache));
-  const ok = result.exitCode === 0 && !result.timedOut;
-  const dependency = ok ? undefined : failedDependency(tool, result.output);
-  const message = ok ? undefined : result.timedOut ? `the install did not finish within ${context.timeoutMs} ms and was killed` : toolMessage(result.output);
-  return {
-    tool,
-    command: command.map((part) => (part.startsWith(context.root) ? path.relative(path.join(context.root, "project"), part) : part)).join(" "),
-    ok,
-    durationMs: result.durationMs,
-    downloaded: after.files !== before.files || after.bytes !== before.bytes,
-    dependencyFile,
-    ...(message ? { message } : {}),
-    ...(dependency ? { dependency } : {}),
-  };
 }
 
 const requirementsFiles = (files: ProjectFile[]) => files.filter((file) => /^requirements(-dev|-test)?\.txt$/.test(file.path)).map((file) => file.path).sort();
