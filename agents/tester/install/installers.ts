@@ -2,7 +2,7 @@ import { chown, mkdir, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { packageManifest, rootFile, usesPytest } from "../runners/project-files.ts";
 import type { PhaseEnvironment, ProjectFile } from "../runners/types.ts";
-import { cacheFolder, type InstallCache } from "./cache.ts";
+import { cacheFolder } from "./cache.ts";
 import { step, type InstallContext, type InstallStep } from "./install-step.ts";
 
 export type { InstallContext, InstallStep };
@@ -130,24 +130,3 @@ export const mavenInstaller: Installer = {
 };
 
 export const installers: readonly Installer[] = [pythonInstaller, nodeInstaller, goInstaller, cargoInstaller, mavenInstaller];
-
-/** Where each tool keeps its downloads and builds: the shared cache for downloads, this run's HOME for the rest. */
-export function toolEnvironment(cache: InstallCache, home: string, phase: "install" | "test"): Record<string, string> {
-  return {
-    PIP_CACHE_DIR: cacheFolder(cache, "pip"),
-    npm_config_cache: cacheFolder(cache, "npm"),
-    npm_config_update_notifier: "false",
-    // npm writes its debug logs into the cache by default, which would look like a download on every run.
-    npm_config_logs_dir: path.join(home, ".npm", "_logs"),
-    GOMODCACHE: cacheFolder(cache, "go-mod"),
-    // Go's build cache is shared by both phases: without it every run compiles the standard library's test support again.
-    GOCACHE: cacheFolder(cache, "go-build"),
-    GOPATH: path.join(home, "go"),
-    // Module files read-only in the cache are what go writes by default; -modcacherw lets the pruner delete them.
-    GOFLAGS: phase === "install" ? "-modcacherw" : "-modcacherw -mod=mod",
-    GOTOOLCHAIN: "local",
-    ...(phase === "test" ? { GOPROXY: "off" } : {}),
-    CARGO_HOME: cacheFolder(cache, "cargo"),
-    MAVEN_OPTS: `-Dmaven.repo.local=${cacheFolder(cache, "maven")}`,
-  };
-}
