@@ -2,6 +2,7 @@ import { chown, mkdir, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { packageManifest, rootFile, usesPytest } from "../runners/project-files.ts";
 import type { PhaseEnvironment, ProjectFile } from "../runners/types.ts";
+import { buildRequirements } from "./build-requirements.ts";
 import { cacheFolder } from "./cache.ts";
 import { step, type InstallContext, type InstallStep } from "./install-step.ts";
 
@@ -39,13 +40,19 @@ export const pythonInstaller: Installer = {
     // reads nothing but the wheelhouse. pip's own HTTP cache is not enough: a proxy that forbids caching empties it.
     const wheelhouse = path.join(cacheFolder(context.cache, "pip"), "wheelhouse");
     const quiet = ["--disable-pip-version-check", "--no-input", "--progress-bar", "off"];
-    const fromWheelhouse = (...target: string[]): string[][] => [
-      [python, "-m", "pip", "download", ...quiet, "--dest", wheelhouse, "--find-links", wheelhouse, ...target],
-      [python, "-m", "pip", "install", ...quiet, "--no-index", "--find-links", wheelhouse, ...target],
-    ];
+    const download = (...target: string[]) => [python, "-m", "pip", "download", ...quiet, "--dest", wheelhouse, "--find-links", wheelhouse, ...target];
+    const installFromWheelhouse = (...target: string[]) => [python, "-m", "pip", "install", ...quiet, "--no-index", "--find-links", wheelhouse, ...target];
+    const fromWheelhouse = (...target: string[]): string[][] => [download(...target), installFromWheelhouse(...target)];
     const requirements = requirementsFiles(context.files);
     for (const file of requirements) steps.push(await step(context, "pip", fromWheelhouse("-r", file), file, "pip"));
-    if (requirements.length === 0 && rootFile(context.files, "pyproject.toml")) steps.push(await step(context, "pip", [python, "-m", "pip", "install", ...quiet, "."], "pyproject.toml", "pip"));
+    const pyproject = rootFile(context.files, "pyproject.toml");
+    if (requirements.length === 0 && pyproject) {
+      // Build isolation installs the build backend with the install's own index options, so with
+      // --no-index it must already be in the wheelhouse; `pip download .` fetches only the runtime dependencies.
+      const backend = buildRequirements(pyproject.content);
+      const commands = [...(backend.length > 0 ? [download(...backend)] : []), download("."), installFromWheelhouse(".")];
+      steps.push(await step(context, "pip", commands, "pyproject.toml", "pip"));
+    }
     const named = requirements.some((file) => /^\s*pytest\b/m.test(context.files.find((entry) => entry.path === file)!.content));
     if (usesPytest(context.files) && !named && steps.every((entry) => entry.ok)) steps.push(await step(context, "pip", fromWheelhouse("pytest"), "(pytest for the tests)", "pip"));
     return steps;

@@ -6,6 +6,9 @@ import { offlineRegistryEnvironment } from "./registry-environment.ts";
 export function toolEnvironment(cache: InstallCache, home: string, phase: "install" | "test"): Record<string, string> {
   return {
     PIP_CACHE_DIR: cacheFolder(cache, "pip"),
+    // Not only a flag on the agent's commands: the pip that build isolation starts for a pyproject.toml
+    // would check its version and record that in the cache, under the run's own prefix: a "download" every run.
+    PIP_DISABLE_PIP_VERSION_CHECK: "1",
     npm_config_cache: cacheFolder(cache, "npm"),
     npm_config_update_notifier: "false",
     // npm writes its debug logs into the cache by default, which would look like a download on every run.
