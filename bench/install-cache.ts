@@ -1,7 +1,7 @@
 /**
  * Install time of the test agent's install phase, cold (an empty download cache) and warm (the same
  * project again), for one Python and one Node project. The warm run must download nothing: each step
- * reports whether it added anything to the shared cache.
+ * reports whether it added anything to the shared cache, and the benchmark fails when a warm step did.
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
@@ -36,6 +36,9 @@ export async function runInstallCacheBenchmark(): Promise<void> {
         const installMs = report.install.steps.reduce((sum, step) => sum + step.durationMs, 0);
         runs.push({ temperature, installMs, downloaded: report.install.steps.some((step) => step.downloaded), steps: report.install.steps.map(({ tool, durationMs, downloaded }) => ({ tool, durationMs, downloaded })) });
         console.log(`${language} ${temperature}: install ${installMs} ms, downloaded ${runs.at(-1)!.downloaded}`);
+        // The cache starts empty, so a cold run that downloaded nothing means the measure itself is broken.
+        if (temperature === "cold" && !runs.at(-1)!.downloaded) throw new Error(`the cold ${language} run downloaded nothing into an empty cache: the download measure is broken`);
+        if (temperature === "warm" && runs.at(-1)!.downloaded) throw new Error(`the warm ${language} run downloaded again (${report.install.steps.filter((step) => step.downloaded).map((step) => step.command).join("; ")}): the shared cache did not serve it`);
       }
       figures[language] = runs;
     }

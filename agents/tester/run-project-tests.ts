@@ -4,7 +4,9 @@ import path from "node:path";
 import { describeCompileFinding, type TestReport } from "../../schemas/test-report.ts";
 import { compileChecks } from "./compile/index.ts";
 import { cacheFolders, prepareCache, pruneCache, type InstallCache } from "./install/cache.ts";
-import { installers, toolEnvironment, type InstallStep } from "./install/installers.ts";
+import { installers, type InstallStep } from "./install/installers.ts";
+import { removeInstallOnlyRegistryFiles, writeRegistryFiles, type RegistryFiles } from "./install/registry-files.ts";
+import { phaseEnvironment } from "./install/tool-environment.ts";
 import { filesNamedIn } from "./parse-output.ts";
 import { applicableRunners } from "./runners/index.ts";
 import type { CommandRunner, CompileFinding, PhaseEnvironment, ProjectFile, RunnerResult } from "./runners/types.ts";
@@ -22,6 +24,8 @@ export interface InstallSettings {
   allowInstallScripts: boolean;
   /** Each tool's registry and certificate settings (PIP_INDEX_URL, npm_config_registry, GOPROXY, …), picked by name. */
   registryEnv: Record<string, string>;
+  /** The user's settings files for the tools (ASP_MAVEN_SETTINGS, ASP_CARGO_CONFIG, …), read at start; each run gets a copy. */
+  registryFiles: RegistryFiles;
 }
 
 export interface TestRunDeps {
@@ -69,8 +73,11 @@ export async function runProjectTests(files: ProjectFile[], deps: TestRunDeps): 
   const strip = (text: string) => text.split(directory + path.sep).join("").split(directory).join(".");
   const base = (access: SandboxAccess, limits: SandboxLimits) => (command: string[], timeoutMs: number, cwd = directory) =>
     runInSandbox(command, { cwd, root, home, path: toolchains.sandboxPath, limits: { ...limits, timeoutMs }, capabilities: deps.capabilities, clock: deps.clock, access }).then((result) => ({ ...result, output: strip(result.output) }));
+  // Set once a phase may write the shared cache: the install always, the test step of a Go, Cargo or Maven project.
+  let cacheWritten = false;
   try {
     await mkdir(path.join(home, "tmp"), { recursive: true });
+    await writeRegistryFiles(deps.install.registryFiles, root, home);
     for (const file of files) {
       const target = path.join(directory, file.path);
       if (!target.startsWith(directory + path.sep)) throw new Error(`refusing to write "${file.path}" outside the sandbox folder`);
@@ -94,12 +101,13 @@ export async function runProjectTests(files: ProjectFile[], deps: TestRunDeps): 
     // Only the folders: what the sandbox user downloads into them is its own already, and a full walk of a warm cache is slow.
     const owner = deps.capabilities.unprivilegedUser;
     if (owner) for (const folder of [deps.install.cache.directory, ...cacheFolders.map((name) => path.join(deps.install.cache.directory, name))]) await chown(folder, owner.uid, owner.gid);
+    const environmentOf = (phase: "install" | "test") => phaseEnvironment(phase, { toolchainEnv: toolchains.env, registryEnv: deps.install.registryEnv, cache: deps.install.cache, home });
     if (wanted.length > 0) {
       const installAccess: SandboxAccess = {
         network: true,
         readOnly: toolchains.readOnlyFolders,
         readWrite: [deps.install.cache.directory],
-        env: { ...toolchains.env, ...deps.install.registryEnv, ...toolEnvironment(deps.install.cache, home, "install") },
+        env: environmentOf("install"),
       };
       const install = base(installAccess, { ...deps.limits, maxFileBytes: Math.max(deps.limits.maxFileBytes, 512 * 1024 ** 2), cpuSeconds: Math.max(deps.limits.cpuSeconds, 600), maxProcesses: Math.max(deps.limits.maxProcesses, 512) });
       const deadline = started + deps.install.timeoutMs;
@@ -110,14 +118,23 @@ export async function runProjectTests(files: ProjectFile[], deps: TestRunDeps): 
           if (paths.includes(dependencyFile)) implicated.add(dependencyFile);
           continue;
         }
-        const remaining = Math.max(1000, deadline - deps.clock.now());
+        cacheWritten = true;
         const installed = await installer.install(
-          { files, root, cache: deps.install.cache, python: toolchains.found.python3 ?? "python3", ignoreScripts: !deps.install.allowInstallScripts, timeoutMs: remaining, run: (command, timeoutMs) => install(command, timeoutMs) },
+          {
+            files,
+            root,
+            cache: deps.install.cache,
+            python: toolchains.found.python3 ?? "python3",
+            ignoreScripts: !deps.install.allowInstallScripts,
+            limitMs: deps.install.timeoutMs,
+            deadline,
+            clock: deps.clock,
+            run: (command, timeoutMs) => install(command, timeoutMs),
+          },
           environment,
         );
         steps.push(...installed);
       }
-      await pruneCache(deps.install.cache);
       for (const failed of steps.filter((entry) => !entry.ok)) {
         const named = failed.dependency ? `the dependency "${failed.dependency}" could not be installed` : "the install failed";
         buildErrors.push(`install (${failed.tool}, ${failed.dependencyFile}): ${named}: ${failed.message ?? ""}`.trim());
@@ -128,15 +145,18 @@ export async function runProjectTests(files: ProjectFile[], deps: TestRunDeps): 
     }
     const failedDependency = steps.find((entry) => entry.dependency)?.dependency;
     const installReport = { steps, ...(failedDependency ? { failedDependency } : {}) };
+    await removeInstallOnlyRegistryFiles(root, home);
 
     // Compile, lint and test: no network, the cache only as far as builds must read it.
+    // cargo and maven lock and record files in their home even offline, and go writes its build cache.
+    const testWritesCache = files.some((file) => /^(Cargo\.toml|pom\.xml|go\.mod)$/.test(file.path));
     const offlineAccess: SandboxAccess = {
       network: false,
       readOnly: [...toolchains.readOnlyFolders, deps.install.cache.directory],
-      // cargo and maven lock and record files in their home even offline, and go writes its build cache.
-      readWrite: files.some((file) => /^(Cargo\.toml|pom\.xml|go\.mod)$/.test(file.path)) ? ["cargo", "maven", "go-build"].map((folder) => path.join(deps.install.cache.directory, folder)) : [],
-      env: { ...toolchains.env, ...toolEnvironment(deps.install.cache, home, "test") },
+      readWrite: testWritesCache ? ["cargo", "maven", "go-build"].map((folder) => path.join(deps.install.cache.directory, folder)) : [],
+      env: environmentOf("test"),
     };
+    if (testWritesCache) cacheWritten = true;
     const offline = base(offlineAccess, deps.limits);
     // The operator's limit bounds every runner's own budget.
     const run: CommandRunner = (command, options) => offline(command, Math.min(options.timeoutMs, deps.limits.timeoutMs), options.cwd ? path.join(directory, options.cwd) : directory);
@@ -205,5 +225,8 @@ export async function runProjectTests(files: ProjectFile[], deps: TestRunDeps): 
     };
   } finally {
     await rm(root, { recursive: true, force: true });
+    // After the test step too: a Go project with no requirements installs nothing but fills the build cache.
+    // A failed prune must not replace the run's report; the next run prunes again.
+    if (cacheWritten) await pruneCache(deps.install.cache).catch(() => 0);
   }
 }

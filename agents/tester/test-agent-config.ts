@@ -4,33 +4,11 @@ import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { systemClock } from "../../bus/clock.ts";
 import { ConfigError } from "../../errors/index.ts";
+import { registryEnvironment } from "./install/registry-environment.ts";
+import { readRegistryFiles } from "./install/registry-files.ts";
 import type { TestRunDeps } from "./run-project-tests.ts";
 import { defaultSandboxLimits, probeSandboxCapabilities } from "./sandbox.ts";
 import { discoverToolchains } from "./toolchains.ts";
-
-/**
- * Registry, mirror, proxy and certificate settings each tool reads, passed to the install phase by
- * name: a user's mirror works, and nothing else of the agent's environment (its API key) gets in.
- */
-const registryVariables = [
-  "PIP_INDEX_URL", "PIP_EXTRA_INDEX_URL", "PIP_FIND_LINKS", "PIP_TRUSTED_HOST", "PIP_CERT", "PIP_DEFAULT_TIMEOUT", "PIP_NO_INDEX",
-  "npm_config_registry", "NPM_CONFIG_REGISTRY", "npm_config_strict_ssl", "npm_config_cafile",
-  "GOPROXY", "GONOSUMDB", "GONOSUMCHECK", "GONOPROXY", "GOPRIVATE", "GOSUMDB", "GOINSECURE",
-  "CARGO_NET_GIT_FETCH_WITH_CLI", "CARGO_HTTP_CAINFO", "CARGO_REGISTRY_DEFAULT",
-  "HTTPS_PROXY", "HTTP_PROXY", "NO_PROXY", "https_proxy", "http_proxy", "no_proxy",
-  "SSL_CERT_FILE", "SSL_CERT_DIR", "REQUESTS_CA_BUNDLE", "NODE_EXTRA_CA_CERTS", "CURL_CA_BUNDLE",
-];
-/** Cargo's registries are configured per name: CARGO_REGISTRIES_<NAME>_INDEX, and source replacement. */
-const registryPrefixes = ["CARGO_REGISTRIES_", "CARGO_SOURCE_", "npm_config_@"];
-
-export function registryEnvironment(env: Record<string, string | undefined>): Record<string, string> {
-  const picked: Record<string, string> = {};
-  for (const [name, value] of Object.entries(env)) {
-    if (value === undefined) continue;
-    if (registryVariables.includes(name) || registryPrefixes.some((prefix) => name.startsWith(prefix))) picked[name] = value;
-  }
-  return picked;
-}
 
 const bytes = z.coerce.number().int().positive();
 const configSchema = z.object({
@@ -51,6 +29,8 @@ export function buildSandboxDeps(env: Record<string, string | undefined> = proce
     throw new ConfigError(`${issue.path.join(".")}: ${issue.message}`);
   }
   const config = parsed.data;
+  // Before anything is probed: a settings file that cannot be read is the operator's to fix, at start.
+  const registryFiles = readRegistryFiles(env);
   return {
     limits: defaultSandboxLimits,
     capabilities: probeSandboxCapabilities(),
@@ -61,6 +41,7 @@ export function buildSandboxDeps(env: Record<string, string | undefined> = proce
       maxBytes: config.ASP_INSTALL_MAX_BYTES,
       allowInstallScripts: config.ASP_INSTALL_SCRIPTS === "allow",
       registryEnv: registryEnvironment(env),
+      registryFiles,
     },
     clock: systemClock,
   };

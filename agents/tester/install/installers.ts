@@ -1,35 +1,12 @@
 import { chown, mkdir, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
-import type { SandboxResult } from "../sandbox.ts";
 import { packageManifest, rootFile, usesPytest } from "../runners/project-files.ts";
 import type { PhaseEnvironment, ProjectFile } from "../runners/types.ts";
-import { cacheFolder, fingerprint, type CacheFolder, type InstallCache } from "./cache.ts";
-import { failedDependency, toolMessage } from "./install-failure.ts";
+import { buildRequirements } from "./build-requirements.ts";
+import { cacheFolder } from "./cache.ts";
+import { step, type InstallContext, type InstallStep } from "./install-step.ts";
 
-export interface InstallStep {
-  tool: string;
-  command: string;
-  ok: boolean;
-  durationMs: number;
-  /** The step added files to the shared download cache: it fetched something from a registry. */
-  downloaded: boolean;
-  message?: string;
-  dependencyFile?: string;
-  dependency?: string;
-}
-
-export interface InstallContext {
-  files: ProjectFile[];
-  /** This run's folder: the project copy is its `project/` child; a virtual environment goes beside it. */
-  root: string;
-  cache: InstallCache;
-  /** The host's real python3 (the virtual environment is made from it). */
-  python: string;
-  ignoreScripts: boolean;
-  timeoutMs: number;
-  /** Runs a command from the project folder, with network and the cache writable. */
-  run(command: string[], timeoutMs: number): Promise<SandboxResult>;
-}
+export type { InstallContext, InstallStep };
 
 export interface Installer {
   id: string;
@@ -37,31 +14,6 @@ export interface Installer {
   /** The dependency file this installer reads, when the project has one it handles. */
   applies(files: ProjectFile[]): string | undefined;
   install(context: InstallContext, environment: PhaseEnvironment): Promise<InstallStep[]>;
-}
-
-async function step(context: InstallContext, tool: string, command: string[] | string[][], dependencyFile: string, cache: CacheFolder): Promise<InstallStep> {
-  const commands = (Array.isArray(command[0]) ? command : [command]) as string[][];
-  const before = await fingerprint(cacheFolder(context.cache, cache));
-  let result = await context.run(commands[0]!, context.timeoutMs);
-  for (const next of commands.slice(1)) {
-    if (result.exitCode !== 0 || result.timedOut) break;
-    result = await context.run(next, context.timeoutMs);
-  }
-  command = commands.at(-1)!;
-  const after = await fingerprint(cacheFolder(context.cache, cache));
-  const ok = result.exitCode === 0 && !result.timedOut;
-  const dependency = ok ? undefined : failedDependency(tool, result.output);
-  const message = ok ? undefined : result.timedOut ? `the install did not finish within ${context.timeoutMs} ms and was killed` : toolMessage(result.output);
-  return {
-    tool,
-    command: command.map((part) => (part.startsWith(context.root) ? path.relative(path.join(context.root, "project"), part) : part)).join(" "),
-    ok,
-    durationMs: result.durationMs,
-    downloaded: after.files !== before.files || after.bytes !== before.bytes,
-    dependencyFile,
-    ...(message ? { message } : {}),
-    ...(dependency ? { dependency } : {}),
-  };
 }
 
 const requirementsFiles = (files: ProjectFile[]) => files.filter((file) => /^requirements(-dev|-test)?\.txt$/.test(file.path)).map((file) => file.path).sort();
@@ -88,13 +40,19 @@ export const pythonInstaller: Installer = {
     // reads nothing but the wheelhouse. pip's own HTTP cache is not enough: a proxy that forbids caching empties it.
     const wheelhouse = path.join(cacheFolder(context.cache, "pip"), "wheelhouse");
     const quiet = ["--disable-pip-version-check", "--no-input", "--progress-bar", "off"];
-    const fromWheelhouse = (...target: string[]): string[][] => [
-      [python, "-m", "pip", "download", ...quiet, "--dest", wheelhouse, "--find-links", wheelhouse, ...target],
-      [python, "-m", "pip", "install", ...quiet, "--no-index", "--find-links", wheelhouse, ...target],
-    ];
+    const download = (...target: string[]) => [python, "-m", "pip", "download", ...quiet, "--dest", wheelhouse, "--find-links", wheelhouse, ...target];
+    const installFromWheelhouse = (...target: string[]) => [python, "-m", "pip", "install", ...quiet, "--no-index", "--find-links", wheelhouse, ...target];
+    const fromWheelhouse = (...target: string[]): string[][] => [download(...target), installFromWheelhouse(...target)];
     const requirements = requirementsFiles(context.files);
     for (const file of requirements) steps.push(await step(context, "pip", fromWheelhouse("-r", file), file, "pip"));
-    if (requirements.length === 0 && rootFile(context.files, "pyproject.toml")) steps.push(await step(context, "pip", [python, "-m", "pip", "install", ...quiet, "."], "pyproject.toml", "pip"));
+    const pyproject = rootFile(context.files, "pyproject.toml");
+    if (requirements.length === 0 && pyproject) {
+      // Build isolation installs the build backend with the install's own index options, so with
+      // --no-index it must already be in the wheelhouse; `pip download .` fetches only the runtime dependencies.
+      const backend = buildRequirements(pyproject.content);
+      const commands = [...(backend.length > 0 ? [download(...backend)] : []), download("."), installFromWheelhouse(".")];
+      steps.push(await step(context, "pip", commands, "pyproject.toml", "pip"));
+    }
     const named = requirements.some((file) => /^\s*pytest\b/m.test(context.files.find((entry) => entry.path === file)!.content));
     if (usesPytest(context.files) && !named && steps.every((entry) => entry.ok)) steps.push(await step(context, "pip", fromWheelhouse("pytest"), "(pytest for the tests)", "pip"));
     return steps;
@@ -179,24 +137,3 @@ export const mavenInstaller: Installer = {
 };
 
 export const installers: readonly Installer[] = [pythonInstaller, nodeInstaller, goInstaller, cargoInstaller, mavenInstaller];
-
-/** Where each tool keeps its downloads and builds: the shared cache for downloads, this run's HOME for the rest. */
-export function toolEnvironment(cache: InstallCache, home: string, phase: "install" | "test"): Record<string, string> {
-  return {
-    PIP_CACHE_DIR: cacheFolder(cache, "pip"),
-    npm_config_cache: cacheFolder(cache, "npm"),
-    npm_config_update_notifier: "false",
-    // npm writes its debug logs into the cache by default, which would look like a download on every run.
-    npm_config_logs_dir: path.join(home, ".npm", "_logs"),
-    GOMODCACHE: cacheFolder(cache, "go-mod"),
-    // Go's build cache is shared by both phases: without it every run compiles the standard library's test support again.
-    GOCACHE: cacheFolder(cache, "go-build"),
-    GOPATH: path.join(home, "go"),
-    // Module files read-only in the cache are what go writes by default; -modcacherw lets the pruner delete them.
-    GOFLAGS: phase === "install" ? "-modcacherw" : "-modcacherw -mod=mod",
-    GOTOOLCHAIN: "local",
-    ...(phase === "test" ? { GOPROXY: "off" } : {}),
-    CARGO_HOME: cacheFolder(cache, "cargo"),
-    MAVEN_OPTS: `-Dmaven.repo.local=${cacheFolder(cache, "maven")}`,
-  };
-}
