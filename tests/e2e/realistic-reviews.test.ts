@@ -12,7 +12,7 @@ import { eventsOfType, startPipelineHarness, type PipelineHarness, type RunOutco
 vi.setConfig({ testTimeout: 240_000 });
 
 let example: ExampleScenario;
-/** Case 2: the finding's words, and what its conditional replies require (as the scenario file spells them). */
+/** Case 2 as the scenario file holds it: the design and the security reviewer answer by what their prompts carry. */
 let designReview: Scenario;
 /** Case 5: the security reviewer answers 429 past every retry its job gets. */
 let reviewerOutage: Scenario;
