@@ -5,7 +5,7 @@
  * file.written), the critical path the latency model predicts, the number of waves, and the writers'
  * input tokens and cost, which grow in waves because each file carries the files it depends on.
  *
- *   npx tsx bench/waves.ts [--writers 4] [--ttft 300] [--tokens-per-second 150] [--repeats 3]
+ *   npx tsx bench/waves.ts [--writers 4] [--ttft 300] [--tokens-per-second 150] [--repeats 3] [--out DIRECTORY]
  */
 import { parseArgs } from "node:util";
 import { z } from "zod";
@@ -45,7 +45,15 @@ export interface WriteOrderMeasurement {
 
 const anyCodec = jsonCodec(z.record(z.string(), z.unknown()));
 
-export async function runWavesBenchmark(options: { writers?: number; latency?: LatencyModel; repeats?: number } = {}) {
+export interface WavesBenchmarkOptions {
+  writers?: number;
+  latency?: LatencyModel;
+  repeats?: number;
+  /** Where waves.json goes (default bench/results/); a test passes a temporary folder. */
+  outputDirectory?: string;
+}
+
+export async function runWavesBenchmark(options: WavesBenchmarkOptions = {}) {
   const writers = options.writers ?? 4;
   const latency = options.latency ?? { timeToFirstTokenMs: 300, tokensPerSecond: 150 };
   const repeats = options.repeats ?? 3;
@@ -98,16 +106,17 @@ export async function runWavesBenchmark(options: { writers?: number; latency?: L
     measurements,
     criticalPathRatio: round(waves.makespanMs / allAtOnce.makespanMs, 3),
     inputTokenRatio: round(waves.fileInputTokens / allAtOnce.fileInputTokens, 3),
-  });
+  }, options.outputDirectory === undefined ? {} : { directory: options.outputDirectory });
 }
 
 if (isMain(import.meta.url)) {
   const { values } = parseArgs({
-    options: { writers: { type: "string", default: "4" }, ttft: { type: "string", default: "300" }, "tokens-per-second": { type: "string", default: "150" }, repeats: { type: "string", default: "3" } },
+    options: { writers: { type: "string", default: "4" }, ttft: { type: "string", default: "300" }, "tokens-per-second": { type: "string", default: "150" }, repeats: { type: "string", default: "3" }, out: { type: "string" } },
   });
   await runWavesBenchmark({
     writers: Number(values.writers),
     latency: { timeToFirstTokenMs: Number(values.ttft), tokensPerSecond: Number(values["tokens-per-second"]) },
     repeats: Number(values.repeats),
+    ...(values.out === undefined ? {} : { outputDirectory: values.out }),
   });
 }

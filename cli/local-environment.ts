@@ -53,7 +53,9 @@ export async function startEnvironment(options: EnvironmentOptions): Promise<Env
       if (!options.scenario && !options.scenarioPath) {
         throw new Error("ANTHROPIC_API_KEY is not set and no --scenario was given: set the key to use Claude, or pass a scenario for the local model server");
       }
-      simulator = await startModelSimulator({ scenario: options.scenario ?? options.scenarioPath!, port: 0 });
+      // A transcript shows what each agent was asked: a test reads it to see which conditional replies were met.
+      const transcriptPath = env.ASP_SIMULATOR_TRANSCRIPT?.trim();
+      simulator = await startModelSimulator({ scenario: options.scenario ?? options.scenarioPath!, port: 0, ...(transcriptPath ? { transcriptPath: path.resolve(transcriptPath) } : {}) });
       childEnv.ASP_LLM_BASE_URL = simulator.url;
       delete childEnv.ANTHROPIC_BASE_URL;
       options.notice(`ANTHROPIC_API_KEY is not set: using the local model server at ${simulator.url} (scenario ${options.scenarioPath ?? options.scenario?.name ?? "inline"})`);

@@ -6,14 +6,14 @@ export interface CommandIo {
   stderr: { write(text: string): unknown };
 }
 
-const usage = "usage: asp sim --scenario FILE [--port N] [--host HOST] [--transcript FILE] [--seed N]\n";
+const usage = "usage: asp sim --scenario FILE [--port N] [--host HOST] [--transcript FILE] [--seed N] [--usage-window-ms N]\n";
 
 /**
  * `asp sim`: serves a scenario until SIGINT/SIGTERM. Resolves with the exit code; bad arguments
  * return 2 with a message instead of throwing.
  */
 export async function simCommand(argv: string[], io: CommandIo, signals: NodeJS.EventEmitter = process): Promise<number> {
-  let values: { scenario?: string; port?: string; host?: string; transcript?: string; seed?: string; help?: boolean };
+  let values: { scenario?: string; port?: string; host?: string; transcript?: string; seed?: string; "usage-window-ms"?: string; help?: boolean };
   try {
     ({ values } = parseArgs({
       args: argv,
@@ -23,6 +23,7 @@ export async function simCommand(argv: string[], io: CommandIo, signals: NodeJS.
         host: { type: "string" },
         transcript: { type: "string" },
         seed: { type: "string" },
+        "usage-window-ms": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
       strict: true,
@@ -42,7 +43,12 @@ export async function simCommand(argv: string[], io: CommandIo, signals: NodeJS.
   }
   const port = parseInteger(values.port, "--port", io);
   const seed = parseInteger(values.seed, "--seed", io);
-  if (port === null || seed === null) return 2;
+  const usageWindowMs = parseInteger(values["usage-window-ms"], "--usage-window-ms", io);
+  if (port === null || seed === null || usageWindowMs === null) return 2;
+  if (usageWindowMs !== undefined && usageWindowMs < 1) {
+    io.stderr.write(`--usage-window-ms must be at least 1 (got ${usageWindowMs})\n`);
+    return 2;
+  }
   if (port !== undefined && (port < 0 || port > 65535)) {
     io.stderr.write(`--port must be between 0 and 65535 (got ${port})\n`);
     return 2;
@@ -56,6 +62,7 @@ export async function simCommand(argv: string[], io: CommandIo, signals: NodeJS.
       ...(values.host ? { host: values.host } : {}),
       ...(values.transcript ? { transcriptPath: values.transcript } : {}),
       ...(seed !== undefined ? { seed } : {}),
+      ...(usageWindowMs !== undefined ? { usageWindowMs } : {}),
     });
   } catch (error) {
     io.stderr.write(`cannot start the model simulator: ${(error as Error).message}\n`);

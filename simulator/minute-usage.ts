@@ -1,7 +1,7 @@
-/** What one model was asked for in one minute of the simulator's clock. */
+/** What one model was asked for in one window (a minute unless set otherwise) of the simulator's clock. */
 export interface MinuteUsage {
   model: string;
-  /** Start of the window, ISO 8601 (windows are aligned to whole minutes of the clock). */
+  /** Start of the window, ISO 8601 (windows are aligned to whole multiples of their length on the clock). */
   minute: string;
   minuteStartMs: number;
   /** Every /v1/messages request for this model that arrived in the window, refused or not. */
@@ -14,18 +14,24 @@ export interface MinuteUsage {
   outputTokens: number;
 }
 
-const minuteMs = 60_000;
+export const defaultUsageWindowMs = 60_000;
 
 /**
  * Per-model, per-minute counters, so a test can assert that a fleet sharing a rate limit never
  * sent more than the limit in any minute. Everything is booked to the minute the request arrived
- * in, so one request never counts in two windows.
+ * in, so one request never counts in two windows. The window is a minute as the API counts, but may
+ * be set shorter: a test of a limiter whose window is a few seconds (ASP_LLM_RATE_WINDOW_MS) reads
+ * the server's own counts per that window instead of rebuilding them from the transcript.
  */
 export class MinuteUsageCounter {
   readonly #windows = new Map<string, MinuteUsage>();
 
+  constructor(readonly windowMs: number = defaultUsageWindowMs) {
+    if (!Number.isInteger(windowMs) || windowMs < 1) throw new Error(`usageWindowMs must be a whole number of milliseconds, at least 1 (got ${windowMs})`);
+  }
+
   #window(model: string, arrivedAt: number): MinuteUsage {
-    const start = Math.floor(arrivedAt / minuteMs) * minuteMs;
+    const start = Math.floor(arrivedAt / this.windowMs) * this.windowMs;
     const key = `${model}\u0000${start}`;
     let window = this.#windows.get(key);
     if (!window) {

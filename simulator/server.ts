@@ -9,7 +9,7 @@ import { handleMessages, type ExchangeContext } from "./messages-handler.ts";
 import { countInputTokens } from "./prompt-cache.ts";
 import { countTokensRequestSchema, describeIssues } from "./request-schema.ts";
 import type { LatencyModel, Scenario, ScenarioInput } from "./scenario-schema.ts";
-import type { MinuteUsage } from "./minute-usage.ts";
+import { MinuteUsageCounter, type MinuteUsage } from "./minute-usage.ts";
 import { SimulatorState } from "./simulator-state.ts";
 import { ThinkingSigner } from "./thinking-signature.ts";
 import { TranscriptRecorder, type TranscriptEntry } from "./transcript.ts";
@@ -36,12 +36,18 @@ export interface ModelSimulatorOptions {
    * the server that made it; pass one to keep blocks valid across a restart.
    */
   thinkingSecret?: string;
+  /**
+   * Length of the windows `stats().perMinute` counts in (default 60000, a minute as the API counts). A test of a
+   * limiter with a shorter window (ASP_LLM_RATE_WINDOW_MS) sets the same length, so the server's own counts are
+   * what the limit is checked against.
+   */
+  usageWindowMs?: number;
 }
 
 export interface ModelSimulatorStats {
   requests: number;
   faults: Record<string, number>;
-  /** Requests and tokens per model and clock minute (minute-usage.ts), oldest first. */
+  /** Requests and tokens per model and clock minute, or usage window (minute-usage.ts), oldest first. */
   perMinute: MinuteUsage[];
 }
 
@@ -63,6 +69,8 @@ export interface ModelSimulator {
 
 /** Starts a local server that speaks the Anthropic Messages API, answering from a scenario. */
 export async function startModelSimulator(options: ModelSimulatorOptions): Promise<ModelSimulator> {
+  // Checked before anything starts: a bad window is the caller's mistake, not a reason to half-start a server.
+  const minuteUsage = new MinuteUsageCounter(options.usageWindowMs);
   const scenario = await resolveScenario(options.scenario);
   const logger = options.logger ?? pino({ level: "silent" });
   const transcript = new TranscriptRecorder(options.transcriptPath, (error) =>
@@ -76,6 +84,7 @@ export async function startModelSimulator(options: ModelSimulatorOptions): Promi
     transcript,
     options.requireApiKey,
     options.thinkingSecret === undefined ? undefined : new ThinkingSigner(Buffer.from(options.thinkingSecret, "utf8")),
+    minuteUsage,
   );
 
   const server = createServer((request, response) => {

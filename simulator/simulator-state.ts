@@ -26,7 +26,7 @@ export class SimulatorState {
   readonly cache = new PromptCache();
   readonly faultCounts: Record<string, number> = {};
   /** Requests and tokens per model and minute, for rate-limit tests; kept across setScenario. */
-  readonly minuteUsage = new MinuteUsageCounter();
+  readonly minuteUsage: MinuteUsageCounter;
   readonly signer: ThinkingSigner;
   requests = 0;
   /** Aborted by close(), so replies waiting out their latency stop at once. */
@@ -41,8 +41,10 @@ export class SimulatorState {
     readonly transcript: TranscriptRecorder,
     readonly requireApiKey: string | undefined,
     signer: ThinkingSigner = new ThinkingSigner(),
+    minuteUsage: MinuteUsageCounter = new MinuteUsageCounter(),
   ) {
     this.signer = signer;
+    this.minuteUsage = minuteUsage;
     this.setScenario(scenario);
     // Every reply waiting out its latency listens on this one signal: dozens at once is normal, not a leak.
     setMaxListeners(0, this.closing.signal);

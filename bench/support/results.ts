@@ -1,8 +1,15 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { loadavg } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { describeMachine, type MachineDescription } from "../machine.ts";
 
 export const resultsDirectory = new URL("../results/", import.meta.url);
+
+export interface SaveOptions {
+  /** Where the result goes instead of bench/results/: a test runs a benchmark without touching the recorded figures. */
+  directory?: string;
+}
 
 export interface RecordedResult {
   benchmark: string;
@@ -13,8 +20,8 @@ export interface RecordedResult {
   [key: string]: unknown;
 }
 
-/** Writes bench/results/<name>.json with the machine and the load it ran under. */
-export async function saveResult(name: string, body: Record<string, unknown>): Promise<RecordedResult> {
+/** Writes bench/results/<name>.json (or <directory>/<name>.json) with the machine and the load it ran under. */
+export async function saveResult(name: string, body: Record<string, unknown>, options: SaveOptions = {}): Promise<RecordedResult> {
   const result: RecordedResult = {
     benchmark: name,
     date: new Date().toISOString(),
@@ -22,8 +29,9 @@ export async function saveResult(name: string, body: Record<string, unknown>): P
     machine: await describeMachine(),
     loadAverage: loadavg().map((value) => Math.round(value * 100) / 100),
   };
-  await mkdir(resultsDirectory, { recursive: true });
-  await writeFile(new URL(`${name}.json`, resultsDirectory), `${JSON.stringify(result, null, 2)}\n`);
+  const directory = options.directory ?? fileURLToPath(resultsDirectory);
+  await mkdir(directory, { recursive: true });
+  await writeFile(path.join(directory, `${name}.json`), `${JSON.stringify(result, null, 2)}\n`);
   return result;
 }
 

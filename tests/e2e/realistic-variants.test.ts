@@ -20,7 +20,7 @@ const variants = [
   { name: "hello-python", tests: 14, repairRounds: 1 },
   { name: "service-js", tests: 35, repairRounds: 1 },
   { name: "hello-http-js", tests: 9, repairRounds: 0 },
-  { name: "fastapi-hello", tests: 12, repairRounds: 0 },
+  { name: "fastapi-hello", tests: 12, repairRounds: 1 },
   { name: "ts-service", tests: 12, repairRounds: 1 },
   { name: "go-roman", tests: 9, repairRounds: 1 },
   { name: "hostile-python", tests: 29, repairRounds: 1 },
@@ -58,6 +58,15 @@ const repairedTests: RepairedTest[] = [
     carriedBy: "failingTests",
     sourceLine: "export function createLogger(",
     fixedLine: 'import { createLogger } from "../src/logger.js";',
+  },
+  {
+    name: "fastapi-hello",
+    file: "tests/test_main.py",
+    label: "test writer sees the AttributeError and the source's utc_timestamp()",
+    error: "has no attribute 'utc_now_iso'",
+    carriedBy: "failingTests",
+    sourceLine: "def utc_timestamp() -> str:",
+    fixedLine: "from app.main import utc_timestamp",
   },
   {
     name: "ts-service",
@@ -204,10 +213,11 @@ describe("realistic variants pass end to end", () => {
  * fail, and the transcript shows the conditional reply unmet for lack of exactly that information.
  */
 const writerControls = [
-  // hostile-python's control is the dependencyFiles one: one control per variant keeps the file's runtime down.
+  // hostile-python's control is the dependencyFiles one, fastapi-hello's the failingTests one: one control per
+  // variant keeps the file's runtime down (each failing run is three rounds, and fastapi-hello installs in each).
   { placeholder: "failingTests", repairs: repairedTests.filter((repair) => repair.carriedBy === "failingTests" && repair.name !== "hostile-python"), missing: (repair: RepairedTest) => repair.error },
   { placeholder: "feedback", repairs: repairedTests.filter((repair) => repair.name === "ts-service"), missing: (repair: RepairedTest) => repair.error },
-  { placeholder: "dependencyFiles", repairs: repairedTests.filter((repair) => repair.name !== "ts-service"), missing: (repair: RepairedTest) => repair.sourceLine },
+  { placeholder: "dependencyFiles", repairs: repairedTests.filter((repair) => repair.name !== "ts-service" && repair.name !== "fastapi-hello"), missing: (repair: RepairedTest) => repair.sourceLine },
 ];
 
 describe.each(writerControls)("negative control: file-writer/user without {{$placeholder}}", ({ placeholder, repairs, missing }) => {

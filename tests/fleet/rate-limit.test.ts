@@ -5,7 +5,8 @@ import { startModelSimulator, type ModelSimulator, type ScenarioInput, type Tran
 import { fileJob, fileJobCodec, fileResultCodec, startWriterPool, type WriterPool } from "../support/file-writer-processes.ts";
 import { setupBus, type TestBus } from "../support/nats.ts";
 
-// A short window keeps the file quick; the limits are counted per window exactly as they would be per minute.
+// A short window keeps the file quick; the limits are counted per window exactly as they would be per minute, by the
+// limiter (ASP_LLM_RATE_WINDOW_MS) and by the model server (usageWindowMs) alike.
 const windowMs = 4000;
 const requestsPerWindow = 6;
 const inputTokensPerWindow = 20_000;
@@ -36,7 +37,8 @@ async function writeAll(runId: string, files: string[]) {
 
 beforeAll(async () => {
   bus = await setupBus();
-  simulator = await startModelSimulator({ scenario: scenarioFor([]), port: 0 });
+  // The server counts in windows as long as the limiter's, so its counts are what the limit is checked against.
+  simulator = await startModelSimulator({ scenario: scenarioFor([]), port: 0, usageWindowMs: windowMs });
   pool = await startWriterPool(bus, {
     count: writers,
     modelUrl: simulator.url,
@@ -65,18 +67,23 @@ describe("the fleet-wide rate limit, 8 writer processes sharing one limit", () =
 
     const calls = simulator.transcript().filter((entry) => entry.runId === "limited");
     expect(calls).toHaveLength(24);
-    // Windows as the server sees them: aligned to the clock, by the time each request arrived.
-    const byWindow = new Map<number, TranscriptEntry[]>();
-    for (const call of calls) byWindow.set(Math.floor(timeOf(call) / windowMs), [...(byWindow.get(Math.floor(timeOf(call) / windowMs)) ?? []), call]);
-    for (const [window, entries] of byWindow) {
-      const input = entries.reduce((sum, entry) => sum + (entry.usage?.input_tokens ?? 0) + (entry.usage?.cache_creation_input_tokens ?? 0) + (entry.usage?.cache_read_input_tokens ?? 0), 0);
-      const output = entries.reduce((sum, entry) => sum + (entry.usage?.output_tokens ?? 0), 0);
-      expect(entries.length, `requests in window ${window}`).toBeLessThanOrEqual(requestsPerWindow);
-      expect(input, `input tokens in window ${window}`).toBeLessThanOrEqual(inputTokensPerWindow);
-      expect(output, `output tokens in window ${window}`).toBeLessThanOrEqual(outputTokensPerWindow);
+    // The server's own counts, in windows as long as the limiter's (usageWindowMs), aligned to its clock. This test
+    // runs first, so every request the server has counted is one of these 24.
+    const windows = simulator.stats().perMinute;
+    expect(windows.reduce((total, window) => total + window.requests, 0)).toBe(24);
+    for (const window of windows) {
+      expect(window.requests, `requests in the window from ${window.minute}`).toBeLessThanOrEqual(requestsPerWindow);
+      expect(window.inputTokens, `input tokens in the window from ${window.minute}`).toBeLessThanOrEqual(inputTokensPerWindow);
+      expect(window.outputTokens, `output tokens in the window from ${window.minute}`).toBeLessThanOrEqual(outputTokensPerWindow);
+      expect(window.rejected, `refused requests in the window from ${window.minute}`).toBe(0);
     }
+    // The counts are of the same calls the transcript holds: every input and output token is in some window.
+    const transcriptInput = calls.reduce((sum, entry) => sum + (entry.usage?.input_tokens ?? 0) + (entry.usage?.cache_creation_input_tokens ?? 0) + (entry.usage?.cache_read_input_tokens ?? 0), 0);
+    const transcriptOutput = calls.reduce((sum, entry) => sum + (entry.usage?.output_tokens ?? 0), 0);
+    expect(windows.reduce((total, window) => total + window.inputTokens, 0)).toBe(transcriptInput);
+    expect(windows.reduce((total, window) => total + window.outputTokens, 0)).toBe(transcriptOutput);
     // The limit bound: 24 calls needed at least four windows, and the eight writers all took part.
-    expect(byWindow.size).toBeGreaterThanOrEqual(4);
+    expect(windows.length).toBeGreaterThanOrEqual(4);
     const events = await readStoredEvents(bus.connection, bus.subjects, "limited");
     const writersSeen = new Set(events.filter((event) => event.type === "job.started").map((event) => String(event.data.instance)));
     expect(writersSeen.size).toBe(writers);

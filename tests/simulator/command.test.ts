@@ -41,6 +41,7 @@ describe("simCommand", () => {
     [[], /--scenario is required/],
     [["--scenario", "x.yaml", "--port", "abc"], /--port must be an integer/],
     [["--scenario", "x.yaml", "--port", "70000"], /--port must be between/],
+    [["--scenario", "x.yaml", "--usage-window-ms", "0"], /--usage-window-ms must be at least 1/],
     [["--bogus"], /Unknown option/],
   ])("exits 2 with a message for bad arguments %j", async (argv, pattern) => {
     const { output, io } = capture();

@@ -80,6 +80,28 @@ describe("per-minute usage", () => {
     expect(tokens(2).output).toBe(60);
   });
 
+  it("counts in windows of usageWindowMs instead of minutes when it is set, aligned to that length", async () => {
+    const minute = Date.parse("2026-11-20T10:00:00.000Z");
+    const clock = manualClock(minute + 3_500);
+    await using simulator = await startModelSimulator({ scenario, clock, usageWindowMs: 4_000 });
+    const client = clientFor(simulator, { "x-asp-agent": "planning" });
+    await client.messages.create(structuredRequest());
+    clock.advance(400);
+    // 10:00:03.900 and 10:00:04.100 are one minute but two windows of 4 s.
+    await client.messages.create(structuredRequest());
+    clock.advance(200);
+    await client.messages.create(structuredRequest());
+    const windows = simulator.stats().perMinute.map((window) => [window.minute, window.minuteStartMs - minute, window.requests]);
+    expect(windows).toEqual([
+      ["2026-11-20T10:00:00.000Z", 0, 2],
+      ["2026-11-20T10:00:04.000Z", 4_000, 1],
+    ]);
+  });
+
+  it.each([0, -1, 1.5])("refuses a usageWindowMs of %s before it starts", async (usageWindowMs) => {
+    await expect(startModelSimulator({ scenario, usageWindowMs })).rejects.toThrow(`usageWindowMs must be a whole number of milliseconds, at least 1 (got ${usageWindowMs})`);
+  });
+
   it("serves the same stats over HTTP for a simulator in another process", async () => {
     await using simulator = await startModelSimulator({ scenario });
     await clientFor(simulator, { "x-asp-agent": "planning" }).messages.create(structuredRequest());

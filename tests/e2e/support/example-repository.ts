@@ -1,6 +1,8 @@
 import { execFile } from "node:child_process";
-import { cp, mkdir, writeFile } from "node:fs/promises";
+import { cp, mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
+import type { AspEvent } from "../../../schemas/event.ts";
+import type { TranscriptEntry } from "../../../simulator/index.ts";
 import { examplesDirectory } from "./example-scenarios.ts";
 
 /** The change request example: a task, a scenario and the plain files of the repository it changes. */
@@ -37,3 +39,12 @@ export async function treeOf(repository: string, commit: string): Promise<Map<st
   const listing = await git(repository, "ls-tree", "-r", commit);
   return new Map(listing.trim().split("\n").map((line) => [line.split("\t")[1]!, line.split(" ")[2]!.split("\t")[0]!]));
 }
+
+/** A JSONL file, one object a line: the simulator's transcript (ASP_SIMULATOR_TRANSCRIPT) or a run's events.ndjson. */
+async function readLines<T>(file: string): Promise<T[]> {
+  const text = await readFile(file, "utf8");
+  return text.split("\n").filter((line) => line.trim() !== "").map((line) => JSON.parse(line) as T);
+}
+
+export const readTranscript = (file: string) => readLines<TranscriptEntry>(file);
+export const readRunEvents = (outDirectory: string) => readLines<AspEvent>(path.join(outDirectory, "events.ndjson"));
