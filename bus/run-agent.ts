@@ -166,9 +166,9 @@ export async function runAgent<I, O, D>(
     return { recent, subscription };
   }
   // A slot must never reject unobserved: that would be an unhandled rejection in a worker holding jobs.
-  const slots = Array.from({ length: concurrency }, () =>
-    pullLoop(consumer).catch((error: unknown) => logger.error({ err: error }, "pull loop ended with an error")),
-  );
+  for (let slot = 0; slot < concurrency; slot += 1) {
+    void pullLoop(consumer).catch((error: unknown) => logger.error({ err: error }, "pull loop ended with an error"));
+  }
   logger.info({ ackWaitMs, maxDeliver, concurrency }, "agent running");
 
   // Pull one message per free slot: a busy process asks for nothing, so a free replica takes the next job.
@@ -204,8 +204,15 @@ export async function runAgent<I, O, D>(
         }
       } finally {
         inFlight.delete(job);
+        if (inFlight.size === 0) for (const settled of jobsSettledWaiters.splice(0)) settled();
       }
     }
+  }
+
+  const jobsSettledWaiters: Array<() => void> = [];
+  function jobsInHandSettled(): Promise<void> {
+    if (inFlight.size === 0) return Promise.resolve();
+    return new Promise((resolve) => jobsSettledWaiters.push(resolve));
   }
 
   let stopped: Promise<void> | undefined;
@@ -216,7 +223,11 @@ export async function runAgent<I, O, D>(
       stopped ??= (async () => {
         stopping = true;
         logger.info({ inFlight: inFlight.size }, "draining");
-        const drained = Promise.all(slots);
+        // Only the jobs in hand are waited for. An idle slot sits in a pull that cannot be cancelled and
+        // ends only when it expires (up to pullExpiresMs, 2 s), which every `asp run` paid at its end;
+        // a job the server hands to such a pull from now on is nak'ed by the loop, or, once the
+        // connection has gone, redelivered after its ack wait.
+        const drained = jobsInHandSettled();
         const grace = dependencies.drainTimeoutMs ?? 30_000;
         let timer: NodeJS.Timeout | undefined;
         const timedOut = await Promise.race([

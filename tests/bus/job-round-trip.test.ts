@@ -1,5 +1,5 @@
 import { headers as natsHeaders } from "nats";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { jsonCodec } from "../../bus/codec.ts";
 import { headerNames } from "../../bus/headers.ts";
 import { createJobClient } from "../../bus/job-client.ts";
@@ -48,6 +48,31 @@ describe("job path, in process, real nats-server", () => {
     expect(types).toEqual(["job.started", "progress", "job.completed"]);
     await agent.stop();
   });
+
+  it("stops without waiting for its idle pull to expire, and still finishes the job in hand", async () => {
+    await using bus = await setupBus();
+    // A pull that would hold an idle slot for a minute: stop() used to wait for it to expire.
+    const agent = await runAgent(createToyAgent(), {
+      connection: bus.connection,
+      subjects: bus.subjects,
+      logger: bus.logger,
+      deps: { defaultDelayMs: 0, defaultFail: "none", pid: process.pid },
+      ackWaitMs: 5000,
+      pullExpiresMs: 60_000,
+      concurrency: 2,
+    });
+    const client = createJobClient({ connection: bus.connection, subjects: bus.subjects });
+    const slow = client.request<ToyInput, ReturnType<typeof toyOutputSchema.parse>>("toy", { value: 4, delayMs: 1500 }, {
+      runId: "run-stop", jobId: "in-hand", inputCodec, outputCodec, timeoutMs: 20_000,
+    });
+    await vi.waitFor(async () => expect((await collectEvents(bus, "run-stop")).map((event) => event.type)).toContain("job.started"), { timeout: 10_000 });
+    const stopping = performance.now();
+    await agent.stop();
+    const stoppedAfterMs = performance.now() - stopping;
+    // The job in hand was finished, not handed back; the other slot's minute-long pull was not waited for.
+    expect((await slow).output.doubled).toBe(8);
+    expect(stoppedAfterMs).toBeLessThan(30_000);
+  }, 40_000);
 
   it("a throwing handler gets an error result, then the process handles the next job", async () => {
     await using bus = await setupBus();
