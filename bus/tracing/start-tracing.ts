@@ -15,11 +15,11 @@ export interface StartTracingOptions {
 export async function startTracing(config: TracingConfig, options: StartTracingOptions = {}): Promise<Tracing> {
   if (!config.enabled) return tracingOff;
   const [{ NodeTracerProvider }, { BatchSpanProcessor }, resources, conventions, exporter] = await Promise.all([
-    import("@opentelemetry/sdk-trace-node"),
-    import("@opentelemetry/sdk-trace-base"),
-    import("@opentelemetry/resources"),
-    import("@opentelemetry/semantic-conventions"),
-    config.protocol === "http/json" ? import("@opentelemetry/exporter-trace-otlp-http") : import("@opentelemetry/exporter-trace-otlp-proto"),
+    namedExports(import("@opentelemetry/sdk-trace-node")),
+    namedExports(import("@opentelemetry/sdk-trace-base")),
+    namedExports(import("@opentelemetry/resources")),
+    namedExports(import("@opentelemetry/semantic-conventions")),
+    config.protocol === "http/json" ? namedExports(import("@opentelemetry/exporter-trace-otlp-http")) : namedExports(import("@opentelemetry/exporter-trace-otlp-proto")),
   ]);
   const resource = resources
     .defaultResource()
@@ -44,4 +44,15 @@ export async function startTracing(config: TracingConfig, options: StartTracingO
     tracer: provider.getTracer(tracerScope, options.serviceVersion),
     shutdown: () => (stopped ??= provider.shutdown()),
   };
+}
+
+/**
+ * These packages are CommonJS. Node (and tsx) give `import()` of one its named exports, but in the
+ * build, where each is a chunk of its own (decision 1411), the namespace holds them under `default`
+ * only; both shapes are read the same way here.
+ */
+async function namedExports<T extends object>(loading: Promise<T>): Promise<T> {
+  const namespace = await loading;
+  const commonJsExports = (namespace as { default?: unknown }).default;
+  return commonJsExports && typeof commonJsExports === "object" ? ({ ...commonJsExports, ...namespace } as T) : namespace;
 }
