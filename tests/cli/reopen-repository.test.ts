@@ -1,4 +1,3 @@
-import { execFile } from "node:child_process";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -13,9 +12,8 @@ afterEach(async () => {
   folder = undefined;
 });
 
-function run(directory: string, ...args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => execFile("git", ["-C", directory, ...args], (error, stdout, stderr) => (error ? reject(new Error(stderr)) : resolve(stdout))));
-}
+/** Test set-up through the same git runner the code under test uses. */
+const run = async (directory: string, ...args: string[]): Promise<string> => (await gitIn(directory)(args)).toString("utf8");
 
 async function committedRepository(): Promise<{ directory: string; head: string }> {
   folder = await mkdtemp(path.join(tmpdir(), "asp-reopen-"));
