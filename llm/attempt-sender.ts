@@ -12,6 +12,7 @@ import type { ModelRateLimiter } from "./fleet-rate-limit/types.ts";
 import { costOf } from "./pricing.ts";
 import { estimateInputTokens } from "./prompt-blocks.ts";
 import { backoffDelay, classifyFailure, type BackoffSettings } from "./retry-policy.ts";
+import { loadAnthropicSdk } from "./anthropic-sdk.ts";
 
 export interface BeforeCallInfo {
   agent: string;
@@ -21,7 +22,8 @@ export interface BeforeCallInfo {
 }
 
 export interface AttemptSenderDeps {
-  anthropic: Anthropic;
+  /** The SDK client, made on the first call (the SDK is imported then, llm/anthropic-sdk.ts). */
+  anthropic: () => Promise<Anthropic>;
   logger: Logger;
   clock: { now(): number };
   /** Rejects with the signal's reason when it is aborted during the wait. */
@@ -99,9 +101,10 @@ async function sendAttempts(deps: AttemptSenderDeps, scope: CallScope, params: M
     const attempt = scope.attempts;
     const started = deps.clock.now();
     try {
+      const anthropic = await deps.anthropic();
       const message = deps.streaming
-        ? await deps.anthropic.messages.stream(params, options).finalMessage()
-        : await deps.anthropic.messages.create(params, options);
+        ? await anthropic.messages.stream(params, options).finalMessage()
+        : await anthropic.messages.create(params, options);
       await reservation?.settle(usedByRateLimit(message));
       const record = successRecord(scope, attempt, message, Math.max(0, deps.clock.now() - started), deps.streaming);
       span.attempt(record);
@@ -110,7 +113,8 @@ async function sendAttempts(deps: AttemptSenderDeps, scope: CallScope, params: M
       return message;
     } catch (error) {
       await reservation?.settle(undefined);
-      const failure = classifyFailure(error);
+      // Loaded already unless the import itself failed; then nothing here is an SDK error.
+      const failure = classifyFailure(error, await loadAnthropicSdk().catch(() => undefined));
       const message = deps.scrubber.scrub(failure.message).slice(0, maximumErrorMessageLength);
       const record: LlmCallRecord = {
         ...emptyRecord(scope, attempt, deps.streaming),

@@ -1,4 +1,5 @@
-import Anthropic from "@anthropic-ai/sdk";
+import type Anthropic from "@anthropic-ai/sdk";
+import { loadAnthropicSdk } from "./anthropic-sdk.ts";
 import type { Tracer } from "@opentelemetry/api";
 import { modelServerOf } from "./model-call-span.ts";
 import { ConfigError } from "../errors/asp-error.ts";
@@ -46,7 +47,18 @@ export interface ModelClient {
 }
 
 export function createModelClient(config: ModelConfig, deps: ModelClientDeps): ModelClient {
-  const anthropic = deps.anthropic ?? buildAnthropic(config, deps.logger);
+  const given = deps.anthropic;
+  // Checked now, so a missing key stops the process at start-up; the client is made on the first call.
+  const makeClient = given ? undefined : anthropicFactory(config, deps.logger);
+  let client: Promise<Anthropic> | undefined;
+  const anthropic = () => {
+    if (given) return Promise.resolve(given);
+    client ??= makeClient!().catch((error: unknown) => {
+      client = undefined;
+      throw error;
+    });
+    return client;
+  };
   const scrubber = createSecretScrubber([config.apiKey]);
   const sender: AttemptSenderDeps = {
     anthropic,
@@ -122,17 +134,18 @@ export function createModelClient(config: ModelConfig, deps: ModelClientDeps): M
 }
 
 /**
- * The SDK client with its own retries off: this layer retries so every HTTP attempt is
+ * Makes the SDK client with its own retries off: this layer retries so every HTTP attempt is
  * visible and recorded. Credentials come only from the config, never the SDK's env lookup.
+ * The config is checked at once; the SDK is imported when the client is first made.
  */
-function buildAnthropic(config: ModelConfig, logger: Logger): Anthropic {
+function anthropicFactory(config: ModelConfig, logger: Logger): () => Promise<Anthropic> {
   if (config.apiKey === undefined && config.baseUrl === undefined) {
     throw new ConfigError("ANTHROPIC_API_KEY is required to call the Anthropic API (or set ASP_LLM_BASE_URL to a local model server)", {
       details: { variable: "ANTHROPIC_API_KEY" },
     });
   }
   const sdkLogger = logger.child({ component: "anthropic-sdk" });
-  return new Anthropic({
+  return async () => new (await loadAnthropicSdk()).default({
     // A local server takes any key; a placeholder keeps the SDK from reading the environment.
     apiKey: config.apiKey ?? "local-model-server",
     ...(config.baseUrl !== undefined ? { baseURL: config.baseUrl } : {}),

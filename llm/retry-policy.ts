@@ -1,4 +1,4 @@
-import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from "@anthropic-ai/sdk";
+import type { AnthropicErrorClasses } from "./anthropic-sdk.ts";
 
 /** What went wrong with one HTTP attempt, in the terms the layer retries and reports by. */
 export interface AttemptFailure {
@@ -22,10 +22,16 @@ export interface AttemptFailure {
 
 const retryableStreamTypes = new Set(["overloaded_error", "api_error", "rate_limit_error", "timeout_error"]);
 
-/** Sorts an error thrown by the SDK (or by the stream it reads) into a failure code. */
-export function classifyFailure(error: unknown): AttemptFailure {
+/**
+ * Sorts an error thrown by the SDK (or by the stream it reads) into a failure code. The SDK's error
+ * classes come in with it, as the SDK is loaded on the first call (llm/anthropic-sdk.ts); without
+ * them (it could not be loaded) no error is one of the SDK's.
+ */
+export function classifyFailure(error: unknown, sdk: AnthropicErrorClasses | undefined): AttemptFailure {
   const message = error instanceof Error ? error.message : String(error);
   const base = { message, retryAfterMs: undefined, status: undefined };
+  if (!sdk) return { ...base, code: "stream_error", retryable: true };
+  const { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } = sdk;
   if (error instanceof APIUserAbortError) return { ...base, code: "aborted", retryable: false };
   if (error instanceof APIConnectionTimeoutError) return { ...base, code: "timeout", retryable: true };
   if (error instanceof APIConnectionError) return { ...base, code: "connection_error", retryable: true };

@@ -1,6 +1,7 @@
 import { isBuiltin } from "node:module";
 import type { Metafile } from "esbuild";
 import { agentRuntimeFlags } from "../agent-runtime-settings.ts";
+import { staticallyLoaded } from "./static-imports.ts";
 
 /**
  * The text of out/build/<hash>/agent.mjs, the file an agent process runs (decision 1412). In order:
@@ -28,18 +29,8 @@ export function renderAgentLauncher(metafile: Metafile, mainOutputPath: string, 
 /** The built-ins reachable from one output through static imports and top-level requires, not through import(). */
 function staticBuiltIns(metafile: Metafile, start: string): Set<string> {
   const builtIns = new Set<string>();
-  const seen = new Set<string>();
-  const pending = [start];
-  while (pending.length > 0) {
-    const output = pending.pop()!;
-    if (seen.has(output)) continue;
-    seen.add(output);
-    for (const imported of metafile.outputs[output]?.imports ?? []) {
-      if (imported.kind === "dynamic-import") continue;
-      if (imported.external) {
-        if (isBuiltin(imported.path)) builtIns.add(imported.path.startsWith("node:") ? imported.path : `node:${imported.path}`);
-      } else pending.push(imported.path);
-    }
+  for (const external of staticallyLoaded(metafile, start).externals) {
+    if (isBuiltin(external)) builtIns.add(external.startsWith("node:") ? external : `node:${external}`);
   }
   return builtIns;
 }

@@ -20,6 +20,8 @@ const externalPackages = ["esbuild", "typescript", "thread-stream", "pino-pretty
 const requireForCommonJs = `import { createRequire as createRequireForBundle } from "node:module"; const require = createRequireForBundle(${importMetaUrl});`;
 /** The agent's own bundle; agent.mjs, which processes run, is the launcher that loads it (cli/build/agent-launcher.ts). */
 const agentMainName = "agent-main";
+/** esbuild's metafile of the build, kept in its folder. */
+export const metafileName = "metafile.json";
 /** Sources that keep changing while they are built are reported, not chased forever. */
 const attemptsWhileSourcesChange = 3;
 
@@ -67,6 +69,9 @@ export async function buildBundles(layout: BuildLayout): Promise<CurrentBuild> {
     const agentMain = Object.keys(result.metafile.outputs).find((output) => path.basename(output) === `${agentMainName}.mjs`);
     if (!agentMain) throw new Error(`esbuild wrote no ${agentMainName}.mjs`);
     await writeFileAtomically(files.agentBundle, renderAgentLauncher(result.metafile, agentMain, `${agentMainName}.mjs`));
+    // What each chunk holds and loads: for `esbuild --analyze`-style reading, and for the test that
+    // keeps what an agent loads before it is ready in check (tests/fleet/agent-start-up-imports.test.ts).
+    await writeFileAtomically(path.join(files.directory, metafileName), JSON.stringify(result.metafile));
     const record = { hash, builtAt: new Date().toISOString(), sourceRoot: layout.sourceRoot, esbuild: version, node: process.version };
     await writeFileAtomically(files.recordFile, `${JSON.stringify(record, null, 2)}\n`);
     await replaceSymbolicLink(layout.currentLink, path.basename(files.directory));

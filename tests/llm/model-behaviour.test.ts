@@ -1,3 +1,4 @@
+import * as sdk from "@anthropic-ai/sdk";
 import { APIConnectionError, APIError, InternalServerError, RateLimitError } from "@anthropic-ai/sdk";
 import { describe, expect, it } from "vitest";
 import { capabilitiesOf } from "../../llm/model-capabilities.ts";
@@ -24,22 +25,24 @@ describe("retry policy", () => {
   const headers = (entries: Record<string, string>) => new Headers(entries);
 
   it("retries overload, rate limits, server and connection errors; not bad requests", () => {
-    expect(classifyFailure(new APIError(529, { error: { type: "overloaded_error" } }, undefined, headers({})))).toMatchObject({ code: "overloaded", retryable: true });
-    expect(classifyFailure(new RateLimitError(429, {}, undefined, headers({ "retry-after": "2" })))).toMatchObject({ code: "rate_limited", retryable: true, retryAfterMs: 2000 });
-    expect(classifyFailure(new InternalServerError(500, {}, undefined, headers({})))).toMatchObject({ code: "server_error", retryable: true });
-    expect(classifyFailure(new APIConnectionError({ message: "socket hang up" }))).toMatchObject({ code: "connection_error", retryable: true });
-    expect(classifyFailure(new APIError(400, {}, undefined, headers({})))).toMatchObject({ code: "bad_request", retryable: false });
-    expect(classifyFailure(new APIError(undefined, { error: { type: "overloaded_error" } }, undefined, undefined, "overloaded_error"))).toMatchObject({ code: "overloaded", retryable: true });
-    expect(classifyFailure(new Error("terminated"))).toMatchObject({ code: "stream_error", retryable: true });
+    expect(classifyFailure(new APIError(529, { error: { type: "overloaded_error" } }, undefined, headers({})), sdk)).toMatchObject({ code: "overloaded", retryable: true });
+    expect(classifyFailure(new RateLimitError(429, {}, undefined, headers({ "retry-after": "2" })), sdk)).toMatchObject({ code: "rate_limited", retryable: true, retryAfterMs: 2000 });
+    expect(classifyFailure(new InternalServerError(500, {}, undefined, headers({})), sdk)).toMatchObject({ code: "server_error", retryable: true });
+    expect(classifyFailure(new APIConnectionError({ message: "socket hang up" }), sdk)).toMatchObject({ code: "connection_error", retryable: true });
+    expect(classifyFailure(new APIError(400, {}, undefined, headers({})), sdk)).toMatchObject({ code: "bad_request", retryable: false });
+    expect(classifyFailure(new APIError(undefined, { error: { type: "overloaded_error" } }, undefined, undefined, "overloaded_error"), sdk)).toMatchObject({ code: "overloaded", retryable: true });
+    expect(classifyFailure(new Error("terminated"), sdk)).toMatchObject({ code: "stream_error", retryable: true });
+    // Without the SDK (its import failed) nothing is one of its errors: a retryable stream error.
+    expect(classifyFailure(new APIError(400, {}, undefined, headers({})), undefined)).toMatchObject({ code: "stream_error", retryable: true });
   });
 
   it("honours retry-after whatever its length and backs off exponentially, capped, without one", () => {
     const settings = { baseDelayMs: 100, maxDelayMs: 1000 };
-    const plain = classifyFailure(new InternalServerError(500, {}, undefined, headers({})));
+    const plain = classifyFailure(new InternalServerError(500, {}, undefined, headers({})), sdk);
     expect([2, 3, 4, 5, 6].map((attempt) => backoffDelay(plain, attempt, settings))).toEqual([100, 200, 400, 800, 1000]);
-    const hinted = classifyFailure(new RateLimitError(429, {}, undefined, headers({ "retry-after-ms": "300" })));
+    const hinted = classifyFailure(new RateLimitError(429, {}, undefined, headers({ "retry-after-ms": "300" })), sdk);
     expect(backoffDelay(hinted, 2, settings)).toBe(300);
-    const slow = classifyFailure(new RateLimitError(429, {}, undefined, headers({ "retry-after": "60" })));
+    const slow = classifyFailure(new RateLimitError(429, {}, undefined, headers({ "retry-after": "60" })), sdk);
     // retry-after wins over the backoff cap (docs/configuration.md, decision 1082).
     expect(backoffDelay(slow, 2, settings)).toBe(60_000);
   });
