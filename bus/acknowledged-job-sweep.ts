@@ -1,4 +1,4 @@
-import type { JetStreamManager, NatsConnection, Status } from "nats";
+import type { ConsumerInfo, JetStreamManager, NatsConnection, Status } from "nats";
 import type { Logger } from "pino";
 import { headerNames } from "./headers.ts";
 import { findStoredResult } from "./job-results.ts";
@@ -13,9 +13,16 @@ import type { Subjects } from "./subjects.ts";
  * acknowledged, so one whose result is stored was done: the sweep deletes it. One without a stored
  * result is kept and reported, never silently dropped.
  */
-export async function sweepAcknowledgedJobs(options: { jsm: JetStreamManager; subjects: Subjects; agent: string; logger: Logger }): Promise<{ removed: number; kept: number }> {
+export async function sweepAcknowledgedJobs(options: {
+  jsm: JetStreamManager;
+  subjects: Subjects;
+  agent: string;
+  logger: Logger;
+  /** The consumer's state just read by the caller (an agent at start-up has it): saves looking it up again. */
+  consumerInfo?: ConsumerInfo;
+}): Promise<{ removed: number; kept: number }> {
   const { jsm, subjects, agent, logger } = options;
-  const consumer = await jsm.consumers.info(subjects.jobsStream, subjects.consumerName(agent));
+  const consumer = options.consumerInfo ?? (await jsm.consumers.info(subjects.jobsStream, subjects.consumerName(agent)));
   const floor = consumer.ack_floor.stream_seq;
   let removed = 0;
   let kept = 0;
@@ -46,7 +53,16 @@ export async function sweepAcknowledgedJobs(options: { jsm: JetStreamManager; su
  * Sweeps now and again after every reconnect (a restarted server), a few seconds later so stream
  * leaders are elected; a sweep that fails is retried with a growing delay until one succeeds.
  */
-export function sweepAfterReconnects(options: { connection: NatsConnection; jsm: JetStreamManager; subjects: Subjects; agent: string; logger: Logger; delayMs?: number }): { stop(): void } {
+export function sweepAfterReconnects(options: {
+  connection: NatsConnection;
+  jsm: JetStreamManager;
+  subjects: Subjects;
+  agent: string;
+  logger: Logger;
+  delayMs?: number;
+  /** The consumer as the agent found it at start-up, for the first sweep; later sweeps read it afresh. */
+  consumerInfo?: ConsumerInfo;
+}): { stop(): void } {
   const firstDelayMs = options.delayMs ?? 3000;
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
@@ -55,10 +71,13 @@ export function sweepAfterReconnects(options: { connection: NatsConnection; jsm:
     timer = setTimeout(() => void sweep(attempt), delayMs);
     timer.unref?.();
   };
+  let startingInfo = options.consumerInfo;
   const sweep = async (attempt: number) => {
     if (stopped) return;
+    const consumerInfo = startingInfo;
+    startingInfo = undefined;
     try {
-      await sweepAcknowledgedJobs(options);
+      await sweepAcknowledgedJobs({ ...options, ...(consumerInfo ? { consumerInfo } : {}) });
     } catch (error) {
       const retryMs = Math.min(60_000, firstDelayMs * 2 ** attempt);
       options.logger.warn({ err: error, retryMs }, "work-queue sweep failed; retrying");

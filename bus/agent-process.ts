@@ -3,11 +3,10 @@ import { nuid, type NatsConnection } from "nats";
 import type { Logger } from "pino";
 import { readLogLevel } from "../logging/log-level.ts";
 import { agentProcessLogger } from "./agent-logger.ts";
-import { z } from "zod";
-import { ConfigError } from "../errors/index.ts";
 import { readBusConfig, type BusConfig } from "./config.ts";
 import { connectToBus } from "./connect.ts";
 import type { AgentDefinition } from "./define-agent.ts";
+import { readAckWaitOverride } from "./job-consumer.ts";
 import { ensureResources, resourcesReadyVariable } from "./resources.ts";
 import { runAgent, type RunAgentDependencies, type RunningAgent } from "./run-agent.ts";
 import { createSubjects, type Subjects } from "./subjects.ts";
@@ -73,16 +72,6 @@ function isPermissionError(error: unknown): boolean {
 /** The line a supervisor (or a test) waits for before sending work. */
 export const readyLinePrefix = "asp-agent-ready";
 
-const processSettingsSchema = z.object({
-  // How long a job may go without an ack or a working() heartbeat before it is redelivered; reliability
-  // tests shorten it so a killed worker's job moves to another replica in seconds, not tens of seconds.
-  ASP_ACK_WAIT_MS: z
-    .string()
-    .regex(/^\d+$/, "must be a whole number of milliseconds")
-    .transform(Number)
-    .pipe(z.number().int().min(500, "must be at least 500 ms"))
-    .optional(),
-});
 
 /**
  * The whole `main` of an agent process: config, connect, resources, run, ready line, and a
@@ -93,11 +82,7 @@ export async function runAgentProcess<I, O, D>(
   options: AgentProcessOptions<D>,
 ): Promise<AgentProcess> {
   const env = options.env ?? process.env;
-  const settings = processSettingsSchema.safeParse({ ASP_ACK_WAIT_MS: env.ASP_ACK_WAIT_MS || undefined });
-  if (!settings.success) {
-    const issue = settings.error.issues[0];
-    throw new ConfigError(`${issue?.path.join(".") || "ASP_ACK_WAIT_MS"}: ${issue?.message ?? "invalid"}`);
-  }
+  const ackWaitOverride = readAckWaitOverride(env);
   // Checked even when the main brought its own logger: a misspelt level is a mistake to report, not to ignore.
   readLogLevel(env, "info");
   const logger = options.logger ?? agentProcessLogger(definition.name, env);
@@ -122,7 +107,7 @@ export async function runAgentProcess<I, O, D>(
     });
   }
   const deps = await options.buildDeps({ connection, subjects, logger, config, tracer: tracing.tracer });
-  const ackWait = settings.data.ASP_ACK_WAIT_MS === undefined ? {} : { ackWaitMs: settings.data.ASP_ACK_WAIT_MS };
+  const ackWait = ackWaitOverride === undefined ? {} : { ackWaitMs: ackWaitOverride };
   const agent = await runAgent(definition, { connection, subjects, logger, deps, tracer: tracing.tracer, ...ackWait, ...options.run, instanceId });
 
   let stopping: Promise<void> | undefined;

@@ -1,5 +1,6 @@
 import { runAgentProcess, type AgentProcess, type AgentProcessOptions, type BuildDepsContext } from "./agent-process.ts";
 import type { AgentDefinition } from "./define-agent.ts";
+import { jobConsumerSettings, type JobConsumerSettings } from "./job-consumer.ts";
 
 export type KeyValueBucket = "runs" | "history";
 
@@ -53,6 +54,8 @@ export interface AgentRegistration {
   description: string;
   access: AgentAccess;
   deploy: DeployHints;
+  /** Its durable consumer's settings before ASP_ACK_WAIT_MS: the fleet's starter creates the consumer with them (decision 1415). */
+  jobConsumer: JobConsumerSettings;
   /** Runs it as its own process with the deps its definition was checked against. */
   runProcess(options?: ProcessOptions): Promise<AgentProcess>;
 }
@@ -74,6 +77,7 @@ export function defineRegistration<I, O, D>(options: RegistrationOptions<I, O, D
       ...(options.extraSubjects ? { extra: options.extraSubjects } : {}),
     },
     deploy: { ...defaultDeploy, ...options.deploy },
+    jobConsumer: jobConsumerSettings(definition),
     runProcess: (processOptions: ProcessOptions = {}) => runAgentProcess(definition, { ...processOptions, buildDeps }),
   });
 }

@@ -1,4 +1,4 @@
-import { AckPolicy, DeliverPolicy, nuid, type Consumer, type NatsConnection, type Service } from "nats";
+import { nuid, type Consumer, type NatsConnection, type Service } from "nats";
 import type { Tracer } from "@opentelemetry/api";
 import type { Logger } from "pino";
 import { systemClock, type Clock } from "./clock.ts";
@@ -13,7 +13,7 @@ import type { ExecutionEnvironment } from "./job-execution.ts";
 import { processJobMessage, type InFlightJob } from "./job-processor.ts";
 import { JobStats, type JobStatsSnapshot } from "./job-stats.ts";
 import { createPayloadStore } from "./large-payload.ts";
-import { retryBudget } from "./retry-budget.ts";
+import { jobConsumerConfig, jobConsumerSettings, openJobConsumer } from "./job-consumer.ts";
 import { showJobsInEndpointStats } from "./service-job-stats.ts";
 import type { Subjects } from "./subjects.ts";
 
@@ -43,7 +43,6 @@ export interface RunningAgent {
   stop(): Promise<void>;
 }
 
-const nanosecondsPerMillisecond = 1_000_000;
 /** The service endpoint that stands for the work queue in `$SRV.INFO` and `$SRV.STATS`. */
 const jobsEndpointName = "jobs";
 
@@ -55,8 +54,10 @@ export async function runAgent<I, O, D>(
   const agent = definition.name;
   const instanceId = dependencies.instanceId ?? `${agent}-${nuid.next().slice(-8)}`;
   const logger = dependencies.logger.child({ agent, instance: instanceId });
-  const ackWaitMs = dependencies.ackWaitMs ?? definition.ackWaitMs ?? 10_000;
-  const maxDeliver = dependencies.maxDeliver ?? definition.maxDeliver ?? retryBudget.deliveriesPerJob;
+  const { ackWaitMs, maxDeliver } = jobConsumerSettings(definition, {
+    ...(dependencies.ackWaitMs === undefined ? {} : { ackWaitMs: dependencies.ackWaitMs }),
+    ...(dependencies.maxDeliver === undefined ? {} : { maxDeliver: dependencies.maxDeliver }),
+  });
   const backoffMs = dependencies.backoffMs ?? definition.backoffMs ?? [1000, 5000, 15_000];
   const concurrency = Math.max(1, dependencies.concurrency ?? definition.concurrency ?? 1);
   // The client refuses pulls shorter than one second.
@@ -79,25 +80,12 @@ export async function runAgent<I, O, D>(
     ...(dependencies.tracer ? { tracer: dependencies.tracer } : {}),
   };
 
-  // One durable consumer per agent, shared by every replica: the server hands each job to one puller.
-  const consumerConfig = {
-    durable_name: subjects.consumerName(agent),
-    filter_subject: subjects.job(agent),
-    ack_policy: AckPolicy.Explicit,
-    deliver_policy: DeliverPolicy.All,
-    ack_wait: ackWaitMs * nanosecondsPerMillisecond,
-    max_deliver: maxDeliver,
-    max_ack_pending: -1,
-  };
-  const existing = await jsm.consumers.info(subjects.jobsStream, consumerConfig.durable_name).catch(() => undefined);
-  // Every replica and every restart comes here; an update that changes nothing is a round trip saved at start-up.
-  const unchanged = existing && Object.entries(consumerConfig).every(([key, value]) => (existing.config as unknown as Record<string, unknown>)[key] === value);
-  if (existing && !unchanged) await jsm.consumers.update(subjects.jobsStream, consumerConfig.durable_name, consumerConfig);
-  else if (!existing) await jsm.consumers.add(subjects.jobsStream, consumerConfig);
-  const consumer = await js.consumers.get(subjects.jobsStream, consumerConfig.durable_name);
+  // In a fleet its starter created the consumer (decision 1415): one look-up here, no create or update.
+  const consumer = await openJobConsumer(js, jsm, subjects, jobConsumerConfig(subjects, agent, { ackWaitMs, maxDeliver }));
 
   const deadLetters = listenForDeadLetters({ connection, js, jsm, subjects, agent, events, logger, ...(dependencies.tracer ? { tracer: dependencies.tracer } : {}) });
-  const sweeps = sweepAfterReconnects({ connection, jsm, subjects, agent, logger });
+  // The consumer's state came with the look-up: the start-up sweep reads its ack floor from it.
+  const sweeps = sweepAfterReconnects({ connection, jsm, subjects, agent, logger, consumerInfo: await consumer.info(true) });
   const lifetime = new AbortController();
   const service: Service = await connection.services.add({
     name: agent,

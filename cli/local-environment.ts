@@ -5,6 +5,8 @@ import type { BusConfig } from "../bus/config.ts";
 import { startLocalNatsServer, type LocalNatsServer } from "../bus/local-server.ts";
 import { ensureResources, resourcesReadyVariable } from "../bus/resources.ts";
 import { createSubjects } from "../bus/subjects.ts";
+import { registrations } from "../agents/registry.ts";
+import { ensureFleetConsumers } from "./fleet-consumers.ts";
 import type { Logger } from "../logging/index.ts";
 import { loadScenarioFile, startModelSimulator, type ModelSimulator, type Scenario } from "../simulator/index.ts";
 import type { NatsConnection } from "nats";
@@ -45,9 +47,11 @@ export async function startEnvironment(options: EnvironmentOptions): Promise<Env
       options.notice(`NATS_URL is not set: started a local nats-server with JetStream at ${natsUrl} (data in ${path.resolve(bus.dataDir, "nats")})`);
     }
     connection = await connectToBus({ ...bus, natsUrl }, { logger, name: "asp-cli" });
-    await ensureResources(connection, createSubjects(bus.namespace), { replicas: bus.jetStreamReplicas });
+    const subjects = createSubjects(bus.namespace);
+    await ensureResources(connection, subjects, { replicas: bus.jetStreamReplicas });
+    await ensureFleetConsumers(connection, subjects, registrations, env);
 
-    // The streams and buckets were just ensured: the fleet's agents need not check them again (decision 1410).
+    // The streams, buckets and consumers were just ensured: the fleet's agents need not check them again (decisions 1410, 1415).
     const childEnv: Record<string, string | undefined> = { ...env, NATS_URL: natsUrl, ASP_NAMESPACE: bus.namespace, [resourcesReadyVariable]: "1" };
     if (!env.ANTHROPIC_API_KEY) {
       if (!options.scenario && !options.scenarioPath) {

@@ -6,6 +6,8 @@ import { pino } from "pino";
 import { readStoredEvents } from "../../bus/events.ts";
 import { startLocalNatsServer, type LocalNatsServer } from "../../bus/local-server.ts";
 import { ensureResources } from "../../bus/resources.ts";
+import { registrations } from "../../agents/registry.ts";
+import { ensureFleetConsumers } from "../../cli/fleet-consumers.ts";
 import { createSubjects, type Subjects } from "../../bus/subjects.ts";
 import { createRunStore } from "../../agents/shared/run-store.ts";
 import { createArtifactStore } from "../../agents/shared/artifact-store.ts";
@@ -93,6 +95,8 @@ export async function startLoopbackPipeline(options: LoopbackPipelineOptions): P
     // This process's client rides out a server restart like the agents do.
     connection = await connect({ servers: server.url, name: options.name, maxReconnectAttempts: -1, reconnectTimeWait: 250 });
     await ensureResources(connection, subjects);
+    // As asp run's starter does (decision 1415): the agents then only look their consumers up.
+    await ensureFleetConsumers(connection, subjects, registrations, options.env ?? {});
     simulator = await startModelSimulator({ scenario: options.scenario as ScenarioInput | string, port: 0 });
     const env: Record<string, string> = { NATS_URL: server.url, ASP_NAMESPACE: subjects.namespace, ASP_LOG_LEVEL: "warn", ASP_DATA_DIR: dataDirectory };
     const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !inheritedVariablesToDrop.test(name)));
