@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { namedExports } from "../../bus/commonjs-exports.ts";
 import { ConfigError } from "../../errors/index.ts";
 import { pipelineSchema, type Pipeline } from "../../schemas/pipeline.ts";
 import { unknownStageAgents } from "./pipeline-agents.ts";
@@ -22,7 +23,7 @@ export async function loadPipeline(nameOrPath: string, directory = defaultPipeli
     throw new ConfigError(`pipeline "${nameOrPath}" not found (looked for ${file})`, { cause: error });
   }
   // Imported here, not at the top: of an agent process only the orchestrator reads YAML (decision 1414).
-  const { parse } = await import("yaml");
+  const { parse } = await namedExports(import("yaml"));
   const parsed = pipelineSchema.safeParse(parse(text));
   if (!parsed.success) {
     throw new ConfigError(`pipeline file ${file} is invalid: ${parsed.error.issues.map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`).join("; ")}`);

@@ -1,3 +1,4 @@
+import { namedExports } from "../commonjs-exports.ts";
 import type { TracingConfig } from "./tracing-config.ts";
 import { tracerScope, tracingOff, type Tracing } from "./tracing.ts";
 
@@ -44,15 +45,4 @@ export async function startTracing(config: TracingConfig, options: StartTracingO
     tracer: provider.getTracer(tracerScope, options.serviceVersion),
     shutdown: () => (stopped ??= provider.shutdown()),
   };
-}
-
-/**
- * These packages are CommonJS. Node (and tsx) give `import()` of one its named exports, but in the
- * build, where each is a chunk of its own (decision 1411), the namespace holds them under `default`
- * only; both shapes are read the same way here.
- */
-async function namedExports<T extends object>(loading: Promise<T>): Promise<T> {
-  const namespace = await loading;
-  const commonJsExports = (namespace as { default?: unknown }).default;
-  return commonJsExports && typeof commonJsExports === "object" ? ({ ...commonJsExports, ...namespace } as T) : namespace;
 }
