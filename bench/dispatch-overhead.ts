@@ -21,6 +21,7 @@ import { repositoryRoot } from "../cli/fleet.ts";
 import { fileJobSchema, type FileJob } from "../schemas/file-job.ts";
 import { manifestEntrySchema } from "../schemas/manifest.ts";
 import { startLoopbackPipeline } from "../tests/support/loopback-pipeline.ts";
+import { measureDispatchBreakdown } from "./support/dispatch-breakdown.ts";
 import { isMain } from "./support/is-main.ts";
 import { saveResult } from "./support/results.ts";
 import { percentile, round } from "./support/statistics.ts";
@@ -116,6 +117,8 @@ export async function runDispatchOverhead(options: { jobs?: number; throughputJo
   const median = (values: number[]) => round(percentile([...values].sort((a, b) => a - b), 50));
   const latencyPhasesP50 = { requestMs: median(phases.requestMs), artifactPutMs: median(phases.artifactPutMs), fileWrittenEventMs: median(phases.eventMs) };
   console.log(`1 in flight, 1 writer: p50 ${latency.p50Ms} ms, p99 ${latency.p99Ms} ms`);
+  const breakdown = await measureDispatchBreakdown({ connection: environment.connection, subjects: environment.subjects, env: environment.env, samples: latencyJobs });
+  console.log(`a job with no model call ${breakdown.jobWithoutModelMs} ms, core round trip ${breakdown.coreRoundTripMs} ms, JetStream publish ${breakdown.jetStreamPublishMs} ms, stored-result look-up ${breakdown.storedResultLookupMs} ms`);
   runId = `bench-dispatch-throughput-${Date.now()}`;
   await environment.addWriters(throughputWriters - 1);
   await measure(inFlight, inFlight);
@@ -126,13 +129,29 @@ export async function runDispatchOverhead(options: { jobs?: number; throughputJo
   // and the writer's whole handler, from the latency phase's llm.call and job.completed events.
   const latencyEvents = await environment.events(latencyRunId);
   const figure = (type: string, field: string) => median(latencyEvents.filter((event) => event.type === type && event.agent === "file-writer").map((event) => Number(event.data[field])));
+  const modelCallP50Ms = figure("llm.call", "latencyMs");
+  const writerHandlerP50Ms = figure("job.completed", "durationMs");
+  // The one-in-flight p50 split into what each part costs (medians do not add exactly; the remainder says how far off).
+  const whereTheLatencyGoes = {
+    modelCallMs: modelCallP50Ms,
+    writerAroundTheModelCallMs: round(writerHandlerP50Ms - modelCallP50Ms),
+    jobRuntimeAroundTheHandlerMs: round(latencyPhasesP50.requestMs - writerHandlerP50Ms),
+    artifactPutMs: latencyPhasesP50.artifactPutMs,
+    remainderMs: round(latency.p50Ms - latencyPhasesP50.requestMs - latencyPhasesP50.artifactPutMs),
+  };
   return saveResult("dispatch-overhead", {
     description: "one file job through the code agent's path with a zero-latency model: request to the file-writer pool, checksum, artifact put; the file.written event is sent alongside (acknowledged before the phase ends, not on each job's path, as in the code agent)",
     latency,
     latencyPhasesP50,
     throughput,
-    modelCallP50Ms: figure("llm.call", "latencyMs"),
-    writerHandlerP50Ms: figure("job.completed", "durationMs"),
+    modelCallP50Ms,
+    writerHandlerP50Ms,
+    whereTheLatencyGoes,
+    breakdownP50: {
+      description:
+        "each part alone on the same bus, p50 of as many samples as the latency phase: a toy agent process (tsx) that answers at once with one event, as the writer does with its llm.call; a core request/reply to it; one JetStream publish to its acknowledgement; one stored-result look-up",
+      ...breakdown,
+    },
   });
 }
 
