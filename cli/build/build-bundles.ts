@@ -5,6 +5,7 @@ import { buildFiles, type BuildLayout, type CurrentBuild } from "./build-record.
 import { hashSources } from "./source-hash.mjs";
 import { importMetaUrl, sourceFileUrls } from "./source-file-urls.ts";
 import { replaceSymbolicLink, writeFileAtomically } from "./write-atomically.ts";
+import { zodEnglishOnly } from "./zod-english-only.ts";
 
 /** Old builds are removed only after this long, so a process about to start one still finds it. */
 const oldBuildGraceMs = 10 * 60 * 1000;
@@ -57,7 +58,7 @@ export async function buildBundles(layout: BuildLayout): Promise<CurrentBuild> {
       outdir: files.directory,
       outExtension: { ".js": ".mjs" },
       write: false,
-      plugins: [sourceFileUrls],
+      plugins: [sourceFileUrls, zodEnglishOnly],
       logLevel: "silent",
       sourcemap: false,
       metafile: true,

@@ -37,6 +37,9 @@ describe("what an agent process of the build loads before it is ready", () => {
     const upFront = inputsOf(metafile, staticallyLoaded(metafile, agentMain).outputs);
     expect([...upFront].filter(anthropicClient)).toEqual([]);
     expect([...upFront].filter(yamlParser)).toEqual([]);
+    // zod's locales but English are left out of the build altogether (decision 1416).
+    const zodLocales = [...inputsOf(metafile, Object.keys(metafile.outputs))].filter((input) => input.startsWith("node_modules/zod/v4/locales/"));
+    expect(zodLocales.map((input) => path.basename(input))).toEqual(["en.js"]);
     // Loaded up front all the same: the bus client, without which nothing is ready.
     expect([...upFront].some((input) => input.startsWith("node_modules/nats/"))).toBe(true);
   });
