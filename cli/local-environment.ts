@@ -5,7 +5,6 @@ import type { BusConfig } from "../bus/config.ts";
 import { startLocalNatsServer, type LocalNatsServer } from "../bus/local-server.ts";
 import { ensureResources, resourcesReadyVariable } from "../bus/resources.ts";
 import { createSubjects } from "../bus/subjects.ts";
-import { registrations } from "../agents/registry.ts";
 import { ensureFleetConsumers } from "./fleet-consumers.ts";
 import type { Logger } from "../logging/index.ts";
 import { loadScenarioFile, startModelSimulator, type ModelSimulator, type Scenario } from "../simulator/index.ts";
@@ -49,6 +48,7 @@ export async function startEnvironment(options: EnvironmentOptions): Promise<Env
     connection = await connectToBus({ ...bus, natsUrl }, { logger, name: "asp-cli" });
     const subjects = createSubjects(bus.namespace);
     await ensureResources(connection, subjects, { replicas: bus.jetStreamReplicas });
+    const { registrations } = await import("../agents/registry.ts");
     await ensureFleetConsumers(connection, subjects, registrations, env);
 
     // The streams, buckets and consumers were just ensured: the fleet's agents need not check them again (decisions 1410, 1415).

@@ -3,7 +3,6 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { readBusConfig } from "../bus/config.ts";
 import { createSubjects } from "../bus/subjects.ts";
-import { fleetAgents } from "../agents/registry.ts";
 import { createLogger, readLogLevel } from "../logging/index.ts";
 import { runRequestSchema } from "../schemas/run.ts";
 import type { Task } from "../schemas/task.ts";
@@ -140,6 +139,8 @@ export async function runCommand(argv: string[], io: CommandIo, env: Record<stri
     } else if (env.NATS_URL && (await fleetIsRunning(connection, subjects))) {
       notice(`a fleet is already running on ${environment!.natsUrl}: submitting to it`);
     } else {
+      // The registry (every agent's code) only when this run starts its own fleet: a run against a resident one never parses it.
+      const { fleetAgents } = await import("../agents/registry.ts");
       notice(`starting the fleet: ${fleetAgents.length} agents and ${options.writers} file-writer(s)`);
       fleet = await startFleet({ agents: fleetAgents, writers: options.writers, env: environment!.childEnv, logDirectory: path.resolve(bus.dataDir, "logs") });
     }
