@@ -77,7 +77,9 @@ export function sweepAfterReconnects(options: {
     const consumerInfo = startingInfo;
     startingInfo = undefined;
     try {
-      await sweepAcknowledgedJobs({ ...options, ...(consumerInfo ? { consumerInfo } : {}) });
+      // Only the first sweep may use the state read at start-up; every later one (after a reconnect) reads it afresh.
+      const { consumerInfo: _startUpInfo, ...sweepOptions } = options;
+      await sweepAcknowledgedJobs({ ...sweepOptions, ...(consumerInfo ? { consumerInfo } : {}) });
     } catch (error) {
       const retryMs = Math.min(60_000, firstDelayMs * 2 ** attempt);
       options.logger.warn({ err: error, retryMs }, "work-queue sweep failed; retrying");
