@@ -38,6 +38,17 @@ export async function startEnvironment(options: EnvironmentOptions): Promise<Env
   let server: LocalNatsServer | undefined;
   let simulator: ModelSimulator | undefined;
   let connection: NatsConnection | undefined;
+  const needsSimulator = !env.ANTHROPIC_API_KEY;
+  if (needsSimulator && !options.scenario && !options.scenarioPath) {
+    throw new Error("ANTHROPIC_API_KEY is not set and no --scenario was given: set the key to use Claude, or pass a scenario for the local model server");
+  }
+  // A transcript shows what each agent was asked: a test reads it to see which conditional replies were met.
+  const transcriptPath = env.ASP_SIMULATOR_TRANSCRIPT?.trim();
+  // The model server starts while the bus does: neither needs the other, and every agent waits for both.
+  const startingSimulator = needsSimulator
+    ? startModelSimulator({ scenario: options.scenario ?? options.scenarioPath!, port: 0, ...(transcriptPath ? { transcriptPath: path.resolve(transcriptPath) } : {}) })
+    : undefined;
+  startingSimulator?.catch(() => undefined);
   try {
     let natsUrl = bus.natsUrl;
     if (!natsUrl) {
@@ -53,13 +64,8 @@ export async function startEnvironment(options: EnvironmentOptions): Promise<Env
 
     // The streams, buckets and consumers were just ensured: the fleet's agents need not check them again (decisions 1410, 1415).
     const childEnv: Record<string, string | undefined> = { ...env, NATS_URL: natsUrl, ASP_NAMESPACE: bus.namespace, [resourcesReadyVariable]: "1" };
-    if (!env.ANTHROPIC_API_KEY) {
-      if (!options.scenario && !options.scenarioPath) {
-        throw new Error("ANTHROPIC_API_KEY is not set and no --scenario was given: set the key to use Claude, or pass a scenario for the local model server");
-      }
-      // A transcript shows what each agent was asked: a test reads it to see which conditional replies were met.
-      const transcriptPath = env.ASP_SIMULATOR_TRANSCRIPT?.trim();
-      simulator = await startModelSimulator({ scenario: options.scenario ?? options.scenarioPath!, port: 0, ...(transcriptPath ? { transcriptPath: path.resolve(transcriptPath) } : {}) });
+    if (startingSimulator) {
+      simulator = await startingSimulator;
       childEnv.ASP_LLM_BASE_URL = simulator.url;
       delete childEnv.ANTHROPIC_BASE_URL;
       options.notice(`ANTHROPIC_API_KEY is not set: using the local model server at ${simulator.url} (scenario ${options.scenarioPath ?? options.scenario?.name ?? "inline"})`);
@@ -78,6 +84,8 @@ export async function startEnvironment(options: EnvironmentOptions): Promise<Env
     };
   } catch (error) {
     await connection?.close().catch(() => undefined);
+    // Started alongside the bus, it may be up even though the bus failed.
+    simulator ??= await startingSimulator?.catch(() => undefined);
     await simulator?.close();
     await server?.stop();
     throw error;
