@@ -158,7 +158,7 @@ export function createJobClient(options: { connection: NatsConnection; subjects:
   ): Promise<JobReply<O>> {
     const { runId, jobId } = awaitOptions;
     const where = `agent ${agent}, job ${jobId}`;
-    let settled = false;
+    const settled = new AbortController();
     try {
       awaitOptions.signal?.throwIfAborted();
       const jsm = await manager();
@@ -173,7 +173,7 @@ export function createJobClient(options: { connection: NatsConnection; subjects:
         if (submission.status === "rejected") throw submission.reason;
         // The live reply is core NATS: one published while this client was reconnecting (a server
         // restart) is gone, but the stored copy is not, so look it up now and then as well.
-        const stored = pollStoredResult(jsm, { runId, agent, jobId }, () => settled);
+        const stored = pollStoredResult(jsm, { runId, agent, jobId }, settled.signal);
         const message = await Promise.race([watched.first.then((live) => live && liveResult(live)), stored, watched.deadline.expired]);
         if (!message || "kind" in message) {
           const outcome: DeadlineOutcome = message ?? { kind: "aborted", reason: new BusError(`the result subscription of ${where} ended`, { details: { agent, jobId, runId } }) };
@@ -190,19 +190,33 @@ export function createJobClient(options: { connection: NatsConnection; subjects:
       const output = await decodeResult(result, awaitOptions.outputCodec, payloads, where);
       return { output, headers: result.headers, jobId };
     } finally {
-      settled = true;
+      settled.abort();
       watched.stop();
     }
   }
 
-  /** Resolves with the stored result once it exists; never resolves after `done()` turns true. */
-  async function pollStoredResult(jsm: JetStreamManager, address: { runId: string; agent: string; jobId: string }, done: () => boolean): Promise<StoredResult> {
-    for (;;) {
-      await new Promise((resolve) => setTimeout(resolve, storedResultPollMs));
-      if (done()) return new Promise<StoredResult>(() => undefined);
-      const found = await findStoredResult(jsm, subjects, address).catch(() => undefined);
-      if (found) return found;
-    }
+  /**
+   * Resolves with the stored result once it exists; never resolves once `stopped` is aborted, and
+   * then clears its timer: a pending poll would otherwise hold a finished process (`asp run`) open
+   * for up to its 2 s interval.
+   */
+  function pollStoredResult(jsm: JetStreamManager, address: { runId: string; agent: string; jobId: string }, stopped: AbortSignal): Promise<StoredResult> {
+    return new Promise<StoredResult>((resolve) => {
+      let timer: NodeJS.Timeout | undefined;
+      const pollLater = () => {
+        timer = setTimeout(() => {
+          void findStoredResult(jsm, subjects, address)
+            .catch(() => undefined)
+            .then((found) => {
+              if (stopped.aborted) return;
+              if (found) resolve(found);
+              else pollLater();
+            });
+        }, storedResultPollMs);
+      };
+      stopped.addEventListener("abort", () => clearTimeout(timer), { once: true });
+      pollLater();
+    });
   }
 
   return {
