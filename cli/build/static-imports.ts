@@ -6,6 +6,15 @@ import type { Metafile } from "esbuild";
  * Also the externals those outputs import statically (node built-ins, packages left in node_modules).
  */
 export function staticallyLoaded(metafile: Metafile, start: string): { outputs: Set<string>; externals: Set<string> } {
+  return reachable(metafile, start, false);
+}
+
+/** Every output `start` may load at some point, through import() too. */
+export function everythingReachable(metafile: Metafile, start: string): Set<string> {
+  return reachable(metafile, start, true).outputs;
+}
+
+function reachable(metafile: Metafile, start: string, throughImport: boolean): { outputs: Set<string>; externals: Set<string> } {
   const outputs = new Set<string>();
   const externals = new Set<string>();
   const pending = [start];
@@ -14,7 +23,7 @@ export function staticallyLoaded(metafile: Metafile, start: string): { outputs: 
     if (outputs.has(output)) continue;
     outputs.add(output);
     for (const imported of metafile.outputs[output]?.imports ?? []) {
-      if (imported.kind === "dynamic-import") continue;
+      if (imported.kind === "dynamic-import" && !throughImport) continue;
       if (imported.external) externals.add(imported.path);
       else pending.push(imported.path);
     }

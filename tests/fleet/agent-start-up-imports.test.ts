@@ -4,7 +4,7 @@ import type { Metafile } from "esbuild";
 import { beforeAll, describe, expect, it } from "vitest";
 import { metafileName } from "../../cli/build/build-bundles.ts";
 import { ensureBuild } from "../../cli/build/ensure-build.ts";
-import { inputsOf, staticallyLoaded } from "../../cli/build/static-imports.ts";
+import { everythingReachable, inputsOf, staticallyLoaded } from "../../cli/build/static-imports.ts";
 
 let metafile: Metafile;
 let agentMain: string;
@@ -14,19 +14,6 @@ beforeAll(async () => {
   metafile = JSON.parse(readFileSync(path.join(build.directory, metafileName), "utf8")) as Metafile;
   agentMain = Object.keys(metafile.outputs).find((output) => path.basename(output) === "agent-main.mjs")!;
 }, 90_000);
-
-/** Every output of the build's agent, reached by any import: what it may load at some point. */
-function everythingReachable(start: string): Set<string> {
-  const reached = new Set<string>();
-  const pending = [start];
-  while (pending.length > 0) {
-    const output = pending.pop()!;
-    if (reached.has(output)) continue;
-    reached.add(output);
-    for (const imported of metafile.outputs[output]?.imports ?? []) if (!imported.external) pending.push(imported.path);
-  }
-  return reached;
-}
 
 const anthropicClient = (input: string) => input.startsWith("node_modules/@anthropic-ai/sdk/") && /\/client\.m?js$/.test(input);
 const yamlParser = (input: string) => input.startsWith("node_modules/yaml/");
@@ -45,7 +32,7 @@ describe("what an agent process of the build loads before it is ready", () => {
   });
 
   it("still reaches both through import(), when the first model call or pipeline needs them", () => {
-    const reachable = inputsOf(metafile, everythingReachable(agentMain));
+    const reachable = inputsOf(metafile, everythingReachable(metafile, agentMain));
     expect([...reachable].filter(anthropicClient).length).toBeGreaterThan(0);
     expect([...reachable].filter(yamlParser).length).toBeGreaterThan(0);
   });
