@@ -72,7 +72,6 @@ function isPermissionError(error: unknown): boolean {
 /** The line a supervisor (or a test) waits for before sending work. */
 export const readyLinePrefix = "asp-agent-ready";
 
-
 /**
  * The whole `main` of an agent process: config, connect, resources, run, ready line, and a
  * drain on SIGTERM/SIGINT. An agent's own main only supplies its definition and deps.
