@@ -1,29 +1,20 @@
+import { runToyAgent } from "../fixtures/toy-agent/run-in-process.ts";
 import { headers as natsHeaders } from "nats";
 import { describe, expect, it, vi } from "vitest";
 import { jsonCodec } from "../../bus/codec.ts";
 import { headerNames } from "../../bus/headers.ts";
 import { createJobClient } from "../../bus/job-client.ts";
-import { runAgent } from "../../bus/run-agent.ts";
 import { replayEvents } from "../../bus/events.ts";
 import { AspError } from "../../errors/index.ts";
 import type { AspEvent } from "../../schemas/event.ts";
-import { createToyAgent, toyInputSchema, toyOutputSchema, type ToyInput } from "../fixtures/toy-agent/definition.ts";
+import { toyInputSchema, toyOutputSchema, type ToyInput } from "../fixtures/toy-agent/definition.ts";
 import { setupBus, type TestBus } from "../support/nats.ts";
 
 const inputCodec = jsonCodec(toyInputSchema);
 const outputCodec = jsonCodec(toyOutputSchema);
 
-async function withAgent(bus: TestBus, overrides: { maxDeliver?: number; backoffMs?: number[] } = {}) {
-  return runAgent(createToyAgent(), {
-    connection: bus.connection,
-    subjects: bus.subjects,
-    logger: bus.logger,
-    deps: { defaultDelayMs: 0, defaultFail: "none", pid: process.pid },
-    ackWaitMs: 2000,
-    pullExpiresMs: 1000,
-    maxDeliver: overrides.maxDeliver ?? 3,
-    backoffMs: overrides.backoffMs ?? [50],
-  });
+function withAgent(bus: TestBus, overrides: { maxDeliver?: number; backoffMs?: number[] } = {}) {
+  return runToyAgent(bus, { ackWaitMs: 2000, pullExpiresMs: 1000, maxDeliver: overrides.maxDeliver ?? 3, backoffMs: overrides.backoffMs ?? [50] });
 }
 
 async function collectEvents(bus: TestBus, runId: string): Promise<AspEvent[]> {
@@ -52,15 +43,7 @@ describe("job path, in process, real nats-server", () => {
   it("stops without waiting for its idle pull to expire, and still finishes the job in hand", async () => {
     await using bus = await setupBus();
     // A pull that would hold an idle slot for a minute: stop() used to wait for it to expire.
-    const agent = await runAgent(createToyAgent(), {
-      connection: bus.connection,
-      subjects: bus.subjects,
-      logger: bus.logger,
-      deps: { defaultDelayMs: 0, defaultFail: "none", pid: process.pid },
-      ackWaitMs: 5000,
-      pullExpiresMs: 60_000,
-      concurrency: 2,
-    });
+    const agent = await runToyAgent(bus, { ackWaitMs: 5000, pullExpiresMs: 60_000, concurrency: 2 });
     const client = createJobClient({ connection: bus.connection, subjects: bus.subjects });
     const slow = client.request<ToyInput, ReturnType<typeof toyOutputSchema.parse>>("toy", { value: 4, delayMs: 1500 }, {
       runId: "run-stop", jobId: "in-hand", inputCodec, outputCodec, timeoutMs: 20_000,

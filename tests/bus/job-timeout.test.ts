@@ -1,3 +1,4 @@
+import { runToyAgent } from "../fixtures/toy-agent/run-in-process.ts";
 import { describe, expect, it } from "vitest";
 import { jsonCodec } from "../../bus/codec.ts";
 import { readStoredEvents } from "../../bus/events.ts";
@@ -7,23 +8,14 @@ import { findStoredResult } from "../../bus/job-results.ts";
 import { runAgent, type RunningAgent } from "../../bus/run-agent.ts";
 import { AspError } from "../../errors/index.ts";
 import type { AspEvent } from "../../schemas/event.ts";
-import { createToyAgent, toyInputSchema, toyOutputSchema, type ToyInput, type ToyOutput } from "../fixtures/toy-agent/definition.ts";
+import { toyInputSchema, toyOutputSchema, type ToyInput, type ToyOutput } from "../fixtures/toy-agent/definition.ts";
 import { setupBus, type TestBus } from "../support/nats.ts";
 
 const inputCodec = jsonCodec(toyInputSchema);
 const outputCodec = jsonCodec(toyOutputSchema);
 
 function startToy(bus: TestBus): Promise<RunningAgent> {
-  return runAgent(createToyAgent(), {
-    connection: bus.connection,
-    subjects: bus.subjects,
-    logger: bus.logger,
-    deps: { defaultDelayMs: 0, defaultFail: "none", pid: process.pid },
-    ackWaitMs: 2000,
-    pullExpiresMs: 1000,
-    maxDeliver: 3,
-    backoffMs: [50],
-  });
+  return runToyAgent(bus, { ackWaitMs: 2000, pullExpiresMs: 1000, maxDeliver: 3, backoffMs: [50] });
 }
 
 /** A job that asks the toy agent for a slow child job under its own signal, as the code agent asks for files. */

@@ -1,7 +1,6 @@
+import { runToyAgent } from "../fixtures/toy-agent/run-in-process.ts";
 import { describe, expect, it } from "vitest";
-import { runAgent } from "../../bus/run-agent.ts";
 import { callCommand } from "../../cli/call-command.ts";
-import { createToyAgent } from "../fixtures/toy-agent/definition.ts";
 import { setupBus, type TestBus } from "../support/nats.ts";
 
 function bufferIo() {
@@ -10,8 +9,8 @@ function bufferIo() {
   return { io: { stdout: { write: (text: string) => out.push(text) }, stderr: { write: (text: string) => err.push(text) } }, stdout: () => out.join(""), stderr: () => err.join("") };
 }
 
-async function startToy(bus: TestBus) {
-  return runAgent(createToyAgent(), { connection: bus.connection, subjects: bus.subjects, logger: bus.logger, deps: { defaultDelayMs: 0, defaultFail: "none", pid: process.pid }, pullExpiresMs: 1000 });
+function startToy(bus: TestBus) {
+  return runToyAgent(bus, { pullExpiresMs: 1000 });
 }
 
 describe("asp call (the direct endpoint's user)", () => {

@@ -1,3 +1,4 @@
+import { runToyAgent } from "../fixtures/toy-agent/run-in-process.ts";
 import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -6,11 +7,9 @@ import { afterAll, describe, expect, it } from "vitest";
 import { agentRegistry, registrations } from "../../agents/registry.ts";
 import { jobConsumerConfig } from "../../bus/job-consumer.ts";
 import { resourcesReadyVariable } from "../../bus/resources.ts";
-import { runAgent } from "../../bus/run-agent.ts";
 import { ensureBuild } from "../../cli/build/ensure-build.ts";
 import { ensureFleetConsumers } from "../../cli/fleet-consumers.ts";
 import { spawnAgentProcess, stopProcess, type FleetProcess } from "../../cli/fleet.ts";
-import { createToyAgent } from "../fixtures/toy-agent/definition.ts";
 import { setupBus, type TestBus } from "../support/nats.ts";
 
 const nanosecondsPerMillisecond = 1_000_000;
@@ -39,15 +38,8 @@ async function flushed(bus: TestBus) {
   await bus.connection.flush();
 }
 
-function toyAgent(bus: TestBus, ackWaitMs?: number) {
-  return runAgent(createToyAgent(), {
-    connection: bus.connection,
-    subjects: bus.subjects,
-    logger: bus.logger,
-    deps: { defaultDelayMs: 0, defaultFail: "none", pid: process.pid },
-    pullExpiresMs: 1000,
-    ...(ackWaitMs === undefined ? {} : { ackWaitMs }),
-  });
+function toyAgent(bus: TestBus, ackWaitMs: number) {
+  return runToyAgent(bus, { pullExpiresMs: 1000, ackWaitMs });
 }
 
 describe("the fleet's starter creates the consumers; its agents only look theirs up (decision 1415)", () => {
