@@ -71,14 +71,11 @@ export function sweepAfterReconnects(options: {
     timer = setTimeout(() => void sweep(attempt), delayMs);
     timer.unref?.();
   };
-  let startingInfo = options.consumerInfo;
-  const sweep = async (attempt: number) => {
+  // Only the first sweep may use the state read at start-up; every later one (a retry, a reconnect) reads it afresh.
+  const { consumerInfo: startUpInfo, ...sweepOptions } = options;
+  const sweep = async (attempt: number, consumerInfo?: ConsumerInfo) => {
     if (stopped) return;
-    const consumerInfo = startingInfo;
-    startingInfo = undefined;
     try {
-      // Only the first sweep may use the state read at start-up; every later one (after a reconnect) reads it afresh.
-      const { consumerInfo: _startUpInfo, ...sweepOptions } = options;
       await sweepAcknowledgedJobs({ ...sweepOptions, ...(consumerInfo ? { consumerInfo } : {}) });
     } catch (error) {
       const retryMs = Math.min(60_000, firstDelayMs * 2 ** attempt);
@@ -88,7 +85,7 @@ export function sweepAfterReconnects(options: {
   };
   // nats.js returns a queued iterator whose stop() unregisters it; its type only says AsyncIterable.
   const statuses = options.connection.status() as AsyncIterable<Status> & { stop?(): void };
-  void sweep(0);
+  void sweep(0, startUpInfo);
   void (async () => {
     for await (const status of statuses) {
       if (status.type === "reconnect") schedule(firstDelayMs, 0);

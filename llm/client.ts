@@ -49,16 +49,14 @@ export interface ModelClient {
 export function createModelClient(config: ModelConfig, deps: ModelClientDeps): ModelClient {
   const given = deps.anthropic;
   // Checked now, so a missing key stops the process at start-up; the client is made on the first call.
-  const makeClient = given ? undefined : anthropicFactory(config, deps.logger);
+  const makeClient = given ? () => Promise.resolve(given) : anthropicFactory(config, deps.logger);
   let client: Promise<Anthropic> | undefined;
-  const anthropic = () => {
-    if (given) return Promise.resolve(given);
-    client ??= makeClient!().catch((error: unknown) => {
+  // One client per model client; a failed import is not kept, so the next call tries again.
+  const anthropic = () =>
+    (client ??= makeClient().catch((error: unknown) => {
       client = undefined;
       throw error;
-    });
-    return client;
-  };
+    }));
   const scrubber = createSecretScrubber([config.apiKey]);
   const sender: AttemptSenderDeps = {
     anthropic,
