@@ -16,7 +16,10 @@ export interface JobConsumerSettings {
 }
 
 /** An agent's own settings, before the process's ASP_ACK_WAIT_MS and the runner's overrides. */
-export function jobConsumerSettings(definition: { ackWaitMs?: number; maxDeliver?: number }, overrides: Partial<JobConsumerSettings> = {}): JobConsumerSettings {
+export function jobConsumerSettings(
+  definition: { ackWaitMs?: number; maxDeliver?: number },
+  overrides: { ackWaitMs?: number | undefined; maxDeliver?: number | undefined } = {},
+): JobConsumerSettings {
   return {
     ackWaitMs: overrides.ackWaitMs ?? definition.ackWaitMs ?? defaultAckWaitMs,
     maxDeliver: overrides.maxDeliver ?? definition.maxDeliver ?? retryBudget.deliveriesPerJob,

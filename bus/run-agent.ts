@@ -54,10 +54,7 @@ export async function runAgent<I, O, D>(
   const agent = definition.name;
   const instanceId = dependencies.instanceId ?? `${agent}-${nuid.next().slice(-8)}`;
   const logger = dependencies.logger.child({ agent, instance: instanceId });
-  const { ackWaitMs, maxDeliver } = jobConsumerSettings(definition, {
-    ...(dependencies.ackWaitMs === undefined ? {} : { ackWaitMs: dependencies.ackWaitMs }),
-    ...(dependencies.maxDeliver === undefined ? {} : { maxDeliver: dependencies.maxDeliver }),
-  });
+  const { ackWaitMs, maxDeliver } = jobConsumerSettings(definition, { ackWaitMs: dependencies.ackWaitMs, maxDeliver: dependencies.maxDeliver });
   const backoffMs = dependencies.backoffMs ?? definition.backoffMs ?? [1000, 5000, 15_000];
   const concurrency = Math.max(1, dependencies.concurrency ?? definition.concurrency ?? 1);
   // The client refuses pulls shorter than one second.

@@ -17,6 +17,6 @@ export async function ensureFleetConsumers(
   const ackWaitMs = readAckWaitOverride(env);
   const jsm = await connection.jetstreamManager();
   await Promise.all(
-    agents.map((agent) => ensureJobConsumer(jsm, subjects, jobConsumerConfig(subjects, agent.name, jobConsumerSettings(agent.jobConsumer, ackWaitMs === undefined ? {} : { ackWaitMs })))),
+    agents.map((agent) => ensureJobConsumer(jsm, subjects, jobConsumerConfig(subjects, agent.name, jobConsumerSettings(agent.jobConsumer, { ackWaitMs })))),
   );
 }
