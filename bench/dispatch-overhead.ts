@@ -28,7 +28,7 @@ import { percentile, round } from "./support/statistics.ts";
 
 const fileJobCodec = jsonCodec(fileJobSchema);
 
-export async function runDispatchOverhead(options: { jobs?: number; throughputJobs?: number; writers?: number; inFlight?: number } = {}) {
+export async function runDispatchOverhead(options: { jobs?: number; throughputJobs?: number; writers?: number; inFlight?: number; outputDirectory?: string } = {}) {
   const latencyJobs = options.jobs ?? 300;
   const throughputJobs = options.throughputJobs ?? 1000;
   const throughputWriters = options.writers ?? 4;
@@ -152,7 +152,7 @@ export async function runDispatchOverhead(options: { jobs?: number; throughputJo
         "each part alone on the same bus, p50 of as many samples as the latency phase: a toy agent process (tsx) that answers at once with one event, as the writer does with its llm.call; a core request/reply to it; one JetStream publish to its acknowledgement; one stored-result look-up",
       ...breakdown,
     },
-  });
+  }, options.outputDirectory ? { directory: options.outputDirectory } : {});
 }
 
 if (isMain(import.meta.url)) {
