@@ -65,7 +65,7 @@ async function measureFleetReady(): Promise<FleetReadyMeasurement> {
   });
   try {
     const readyMs = await waitForMark(up, "ready", 120_000);
-    const agents = (await childProcessesOf(up.child.pid!)).filter((child) => child.commandLine.includes("agent") || child.commandLine.some((argument) => argument.endsWith("agent.mjs")));
+    const agents = (await childProcessesOf(up.child.pid!)).filter((child) => child.commandLine.includes("agent") || child.commandLine.some(isAgentProgram));
     const agentsCpuMs = agents.reduce((total, agent) => total + agent.cpuMs, 0);
     return { readyMs, agentsMs: readyMs - (up.marks.environment ?? 0), processes: agents.length, agentsCpuMs, loadAverage: currentLoad() };
   } finally {
@@ -109,7 +109,7 @@ async function measureResidentFleet(repeats: number) {
     const fleet = await readLiveFleet(dataDir);
     const memory: AgentMemory[] = [];
     for (const child of fleet ? await childProcessesOf(fleet.pid) : []) {
-      const bundle = child.commandLine.findIndex((argument) => argument.endsWith("agent.mjs"));
+      const bundle = child.commandLine.findIndex(isAgentProgram);
       if (bundle < 0) continue;
       const reading = await readProcessMemory(child.pid);
       if (reading) memory.push({ agent: child.commandLine[bundle + 1] ?? "?", pid: child.pid, ...reading });
@@ -122,8 +122,11 @@ async function measureResidentFleet(repeats: number) {
   }
 }
 
-/** The agents ran from the build: every measured process was found by its agent.mjs. */
-const runnerOf = (memory: AgentMemory[]) => (memory.length > 0 ? "node out/build/<hash>/agent.mjs <name> (the default)" : "none found");
+/** What an agent process of the build runs: its snapshot (the default, decision 1418) or its bundle. */
+const isAgentProgram = (argument: string) => argument.endsWith("agent.blob") || argument.endsWith("agent.mjs");
+
+/** The agents ran from the build: every measured process was found by its snapshot or bundle. */
+const runnerOf = (memory: AgentMemory[]) => (memory.length > 0 ? "node --snapshot-blob out/build/<hash>/agent.blob <name> (the default)" : "none found");
 
 export async function runStartupBenchmark(options: { repeats?: number } = {}) {
   const repeats = options.repeats ?? 3;

@@ -20,15 +20,19 @@ export function readAgentRunner(env: Record<string, string | undefined>): AgentR
 }
 
 /**
- * Bare `node` on the bundle of cli/build by default: no compiler thread, about 50 MB less per process
- * (decisions 0901 and 1410). The build is checked against the sources' hash on every start (and
- * restart) and rebuilt when stale, so a stale build never runs. ASP_AGENT_RUNNER=tsx runs the sources.
+ * Bare `node` on the build by default: no compiler thread, about 50 MB less per process (decisions
+ * 0901 and 1410), started from the build's snapshot of the agent's loaded modules (decision 1418).
+ * The build is checked against the sources' hash on every start (and restart) and rebuilt when
+ * stale, so a stale build never runs. ASP_AGENT_RUNNER=tsx runs the sources.
  */
-async function agentCommandLine(name: string, env: Record<string, string | undefined>, build: BuildLayout): Promise<string[]> {
+export async function agentCommandLine(name: string, env: Record<string, string | undefined>, build: BuildLayout): Promise<string[]> {
   if (readAgentRunner(env) === "tsx") return ["--import", "tsx", mainEntry, "agent", name];
-  const { agentBundle } = await ensureBuild(build);
-  // No V8 flags on the command line: the bundle sets them itself (cli/agent-runtime-settings.ts).
-  return [agentBundle, name];
+  const { agentBundle, agentSnapshot } = await ensureBuild(build);
+  // V8 refuses a snapshot started under V8 flags other than its builder's, and NODE_OPTIONS may hold
+  // some (--max-old-space-size, say): such an agent loads the bundle instead.
+  if (env.NODE_OPTIONS?.trim()) return [agentBundle, name];
+  // No V8 flags on the command line: the agent sets them itself (cli/agent-runtime-settings.ts).
+  return ["--snapshot-blob", agentSnapshot, name];
 }
 
 export interface FleetProcess {

@@ -1,3 +1,4 @@
+import { hostname } from "node:os";
 import { pino, type DestinationStream, type Level, type Logger } from "pino";
 import { createSecretScrubber, redactedMarker } from "./secret-scrubber.ts";
 
@@ -48,6 +49,9 @@ export function createLogger(options: LoggerOptions): Logger {
   return pino(
     {
       name: options.name,
+      // pino's default reads both when its module loads, which for an agent started from the build's
+      // snapshot was the builder's process (decision 1418).
+      base: { pid: process.pid, hostname: hostname() },
       level: options.level ?? "info",
       redact: { paths: redactedPaths, censor: redactedMarker },
       serializers: { err: pino.stdSerializers.err, error: pino.stdSerializers.err },

@@ -1,6 +1,7 @@
 import { mkdir, readdir, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import { renderAgentLauncher } from "./agent-launcher.ts";
+import { buildAgentSnapshot } from "./build-agent-snapshot.ts";
 import { buildFiles, type BuildLayout, type CurrentBuild } from "./build-record.mjs";
 import { hashSources } from "./source-hash.mjs";
 import { importMetaUrl, sourceFileUrls } from "./source-file-urls.ts";
@@ -63,9 +64,10 @@ export async function buildBundles(layout: BuildLayout): Promise<CurrentBuild> {
       sourcemap: false,
       metafile: true,
     });
-    // A file edited while esbuild read the sources would be in the bundle under the old hash.
-    if (hashSources(layout.sourceRoot) !== hash) continue;
     await mkdir(files.directory, { recursive: true });
+    await buildAgentSnapshot({ build, sourceRoot: layout.sourceRoot, directory: files.directory, snapshotFile: files.agentSnapshot });
+    // A file edited while esbuild read the sources would be in the bundles under the old hash.
+    if (hashSources(layout.sourceRoot) !== hash) continue;
     for (const output of result.outputFiles) await writeFileAtomically(output.path, output.contents);
     const agentMain = Object.keys(result.metafile.outputs).find((output) => path.basename(output) === `${agentMainName}.mjs`);
     if (!agentMain) throw new Error(`esbuild wrote no ${agentMainName}.mjs`);

@@ -8,6 +8,7 @@ export interface BuildLayout {
 export interface BuildFiles {
   directory: string;
   agentBundle: string;
+  agentSnapshot: string;
   cliBundle: string;
   recordFile: string;
 }

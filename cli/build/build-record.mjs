@@ -17,6 +17,8 @@ export function buildFiles(directory) {
   return {
     directory,
     agentBundle: path.join(directory, "agent.mjs"),
+    // The startup snapshot agents start from (decision 1418); it loads only in the node that made it.
+    agentSnapshot: path.join(directory, "agent.blob"),
     cliBundle: path.join(directory, "cli.mjs"),
     recordFile: path.join(directory, "build.json"),
   };
@@ -40,6 +42,8 @@ export function currentBuild(layout, hash = hashSources(layout.sourceRoot)) {
   } catch {
     return undefined;
   }
-  if (record?.hash !== hash || !existsSync(files.agentBundle) || !existsSync(files.cliBundle)) return undefined;
+  if (record?.hash !== hash || !existsSync(files.agentBundle) || !existsSync(files.cliBundle) || !existsSync(files.agentSnapshot)) return undefined;
+  // A snapshot loads only in the node that built it: another node makes the build stale.
+  if (record.node !== process.version) return undefined;
   return { hash, ...files };
 }

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { rename, rm, symlink, writeFile } from "node:fs/promises";
 
 /** A name next to the target that no other writer picks, so renaming it over the target is atomic. */
-const temporaryNameFor = (target: string) => `${target}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
+export const temporaryNameFor = (target: string) => `${target}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
 
 /**
  * Writes to a temporary file and renames it over the target: a reader (or a process that starts

@@ -39,9 +39,9 @@ describe("agents run from the build by default", () => {
     const { ASP_AGENT_RUNNER: _runner, ...withoutRunner } = env() as Record<string, string | undefined>;
     writer = await spawnAgentProcess("file-writer", 1, { env: withoutRunner, logDirectory, readyTimeoutMs: 60_000 });
     const commandLine = readFileSync(`/proc/${writer.child.pid}/cmdline`, "utf8").split("\0");
-    const { agentBundle } = await ensureBuild();
-    expect(commandLine).toContain(agentBundle);
-    expect(agentBundle).toMatch(new RegExp(`${path.join("out", "build")}/[0-9a-f]{16}/agent\\.mjs$`));
+    const { agentSnapshot } = await ensureBuild();
+    expect(commandLine).toContain(agentSnapshot);
+    expect(agentSnapshot).toMatch(new RegExp(`${path.join("out", "build")}/[0-9a-f]{16}/agent\\.blob$`));
     expect(commandLine).not.toContain("tsx");
 
     const jobs = createJobClient({ connection: bus.connection, subjects: bus.subjects });
