@@ -1,3 +1,5 @@
+import { namedExports } from "../bus/commonjs-exports.ts";
+
 /** The SDK's module: its client class and the error classes the retry policy sorts failures by. */
 export type AnthropicSdk = typeof import("@anthropic-ai/sdk");
 
@@ -12,7 +14,7 @@ let loading: Promise<AnthropicSdk> | undefined;
  * orchestrator (which never calls the model) included (decision 1414). One import per process.
  */
 export function loadAnthropicSdk(): Promise<AnthropicSdk> {
-  loading ??= import("@anthropic-ai/sdk").catch((error: unknown) => {
+  loading ??= namedExports(import("@anthropic-ai/sdk")).catch((error: unknown) => {
     // A failed import is not cached: the next call tries again.
     loading = undefined;
     throw error;

@@ -15,4 +15,12 @@ describe("namedExports", () => {
     const own = await namedExports(Promise.resolve({ default: parse, other: 1 }));
     expect(own.default).toBe(parse);
   });
+
+  it("reads a whole ES module namespace wrapped in `default`, as a process started from the snapshot gives it", async () => {
+    class Client {}
+    const moduleExports = { __esModule: true, default: Client, APIError: Error };
+    const loaded = await namedExports(Promise.resolve({ default: moduleExports, APIError: Error } as unknown as typeof moduleExports));
+    expect(loaded.default).toBe(Client);
+    expect(loaded.APIError).toBe(Error);
+  });
 });

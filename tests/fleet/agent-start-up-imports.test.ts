@@ -58,7 +58,7 @@ describe("what the agents' snapshot holds", () => {
   });
 
   it("requires each of them, on first use, from a bundle of its own beside the snapshot", () => {
-    const load = (file: string) => createRequire(import.meta.url)(path.join(buildDirectory, file)) as Record<string, Record<string, unknown>>;
+    const load = (file: string) => (createRequire(import.meta.url)(path.join(buildDirectory, file)) as { default: Record<string, Record<string, unknown>> }).default;
     expect(typeof load("lazy-anthropic-sdk.cjs")["@anthropic-ai/sdk"]!.default).toBe("function");
     expect(typeof load("lazy-yaml.cjs").yaml!.parse).toBe("function");
     const opentelemetry = load("lazy-opentelemetry.cjs");
