@@ -92,6 +92,18 @@ describe("the build runs only when it was made from the sources as they are", ()
     expect(currentBuild(layout)?.hash).toBe(hashSources(copyRoot));
   }, 90_000);
 
+  it("rebuilds a build another version of node made: the agents' snapshot loads only in the node that built it", async () => {
+    const before = await ensureBuild(layout);
+    const record = JSON.parse(await readFile(before.recordFile, "utf8")) as Record<string, unknown>;
+    expect(record.node).toBe(process.version);
+    await writeFile(before.recordFile, JSON.stringify({ ...record, node: "v0.0.0" }));
+    expect(currentBuild(layout)).toBeUndefined();
+    const again = await ensureBuild(layout);
+    expect(again.rebuilt).toBe(true);
+    expect((JSON.parse(await readFile(again.recordFile, "utf8")) as Record<string, unknown>).node).toBe(process.version);
+    expect(currentBuild(layout)?.agentSnapshot).toBe(again.agentSnapshot);
+  }, 90_000);
+
   it("lets several commands build at once without corrupting the build", async () => {
     await replaceInCopy("cli/main.ts", "asp — rebuilt from the changed source", "asp — built by four at once");
     const results = await Promise.all([1, 2, 3, 4].map(() => asp("--help")));
