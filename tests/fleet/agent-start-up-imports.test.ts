@@ -57,6 +57,12 @@ describe("what the agents' snapshot holds", () => {
     expect(snapshotInputs().some((input) => input.startsWith("node_modules/nats/"))).toBe(true);
   });
 
+  it("is Latin-1 throughout, so that V8 holds its source, a megabyte, at one byte a character", () => {
+    const source = readFileSync(path.join(buildDirectory, "agent-snapshot.cjs"), "utf8");
+    const beyondLatin1 = [...source].findIndex((character) => character.codePointAt(0)! > 0xff);
+    expect(beyondLatin1 < 0 ? "" : source.slice(Math.max(0, beyondLatin1 - 60), beyondLatin1 + 20)).toBe("");
+  });
+
   it("requires each of them, on first use, from a bundle of its own beside the snapshot", () => {
     const load = (file: string) => (createRequire(import.meta.url)(path.join(buildDirectory, file)) as { default: Record<string, Record<string, unknown>> }).default;
     expect(typeof load("lazy-anthropic-sdk.cjs")["@anthropic-ai/sdk"]!.default).toBe("function");
