@@ -3,7 +3,7 @@ import { createWriteStream, mkdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { exitWithParentVariable, readyLinePrefix } from "../bus/agent-process.ts";
-import { agentMallocArenas } from "./agent-runtime-settings.ts";
+import { agentMallocSettings } from "./agent-runtime-settings.ts";
 import { ensureBuild, repositoryBuildLayout, type BuildLayout } from "./build/ensure-build.ts";
 import { superviseProcess, type Supervision, type SupervisionHooks, type SupervisionPolicy } from "./supervisor.ts";
 
@@ -68,7 +68,7 @@ export async function spawnAgentProcess(name: string, index: number, options: Om
   const log = createWriteStream(logFile, { flags: "a" });
   const child = spawn(process.execPath, commandLine, {
     cwd: repositoryRoot,
-    env: { ...agentMallocArenas, ...options.env, [exitWithParentVariable]: "1" } as NodeJS.ProcessEnv,
+    env: { ...agentMallocSettings, ...options.env, [exitWithParentVariable]: "1" } as NodeJS.ProcessEnv,
     // A pipe on stdin that only this process holds: if it dies without stopping the agent, the pipe
     // closes and the agent drains and exits (exitWithParentVariable in bus/agent-process.ts).
     stdio: ["pipe", "pipe", "pipe"],

@@ -11,7 +11,7 @@ import { agentRegistry } from "../../agents/registry.ts";
 import { createSubjects } from "../../bus/subjects.ts";
 import { buildLayout } from "../../cli/build/build-record.mjs";
 import { hashSources, sourceFolders, sourceRootFiles } from "../../cli/build/source-hash.mjs";
-import { agentMallocArenas } from "../../cli/agent-runtime-settings.ts";
+import { agentMallocSettings } from "../../cli/agent-runtime-settings.ts";
 import { passwordVariable, renderPermissionsConfig } from "../../deploy/nats/permissions.ts";
 import { checkNatsConfig, deployDirectory, natsConfigDirectory, repositoryRoot } from "./support/deploy-files.ts";
 
@@ -177,9 +177,9 @@ describe("deploy/Dockerfile", () => {
     const dockerfile = await readFile(path.join(deployDirectory, "Dockerfile"), "utf8");
     expect(dockerfile).toMatch(/^FROM node:20-bookworm-slim/m);
     // The image runs agents as the fleet does, so a container's memory matches the benchmark's: no V8
-    // flag on node's command line (the agent sets its own) and the fleet's malloc arenas.
+    // flag on node's command line (the agent sets its own) and the fleet's malloc settings.
     expect(dockerfile).toContain(`ENTRYPOINT ["/usr/bin/tini", "--", "node", "out/build/current/cli.mjs"]`);
-    for (const [variable, value] of Object.entries(agentMallocArenas)) expect(dockerfile).toMatch(new RegExp(`^\\s+${variable}=${value}$`, "m"));
+    for (const [variable, value] of Object.entries(agentMallocSettings)) expect(dockerfile).toMatch(new RegExp(`^\\s+${variable}=${value}( \\\\)?$`, "m"));
     expect(dockerfile).toMatch(/npm ci --omit=dev/);
     for (const tool of ["python3", "util-linux", "iproute2"]) expect(dockerfile).toContain(tool);
     const copied = [...dockerfile.matchAll(/^COPY (\S+) /gm)].map((match) => match[1]!).filter((source) => !source.startsWith("package") && !source.endsWith(".json"));
