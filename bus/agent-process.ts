@@ -21,7 +21,14 @@ import type { Tracing } from "./tracing/tracing.ts";
  */
 export const exitWithParentVariable = "ASP_EXIT_WITH_PARENT";
 
-function exitWhenParentGoes(stop: () => void, logger: Logger): void {
+/**
+ * The one line a fleet sends on that pipe: every process is ready, so an agent may now do what its
+ * first job would otherwise pay for (decision 1419). Sent once all are ready, not as each is, so that
+ * no agent's warm-up takes CPU from another's start.
+ */
+export const warmUpLine = "warm-up";
+
+function listenToParent(stop: () => void, warmUp: () => void, logger: Logger): void {
   const onEnd = () => {
     logger.warn("the process that started this agent is gone (stdin closed); draining and exiting");
     stop();
@@ -29,8 +36,14 @@ function exitWhenParentGoes(stop: () => void, logger: Logger): void {
   process.stdin.once("end", onEnd);
   process.stdin.once("close", onEnd);
   process.stdin.on("error", () => undefined);
-  // Reading is what makes "end" arrive; nothing is expected on it, and anything sent is ignored.
-  process.stdin.on("data", () => undefined);
+  // Reading is also what makes "end" arrive. Any line but the warm-up is ignored.
+  let pending = "";
+  process.stdin.on("data", (chunk: Buffer) => {
+    pending += chunk.toString("utf8");
+    const lines = pending.split("\n");
+    pending = lines.pop() ?? "";
+    if (lines.some((line) => line.trim() === warmUpLine)) warmUp();
+  });
   process.stdin.resume();
 }
 
@@ -54,6 +67,8 @@ export interface AgentProcessOptions<D> {
   run?: RunOverrides;
   /** Exit the process after a signal-triggered drain (default true). */
   exitOnSignal?: boolean;
+  /** Run once when the fleet sends the warm-up line (the registration's, decision 1419). */
+  warmUp?(deps: D): Promise<void>;
 }
 
 export interface AgentProcess {
@@ -129,7 +144,17 @@ export async function runAgentProcess<I, O, D>(
   };
   process.once("SIGTERM", onSignal);
   process.once("SIGINT", onSignal);
-  if (env[exitWithParentVariable] === "1") exitWhenParentGoes(() => onSignal("SIGTERM"), logger);
+  let warming: Promise<void> | undefined;
+  const warmUp = () => {
+    if (!options.warmUp || warming) return;
+    const started = performance.now();
+    warming = options.warmUp(deps).then(
+      () => logger.info({ ms: Math.round(performance.now() - started) }, "warmed up for the first job"),
+      // The first job does the same work and reports its own failure; nothing is lost here.
+      (error: unknown) => logger.warn({ err: error }, "warm-up failed; the first job does it instead"),
+    );
+  };
+  if (env[exitWithParentVariable] === "1") listenToParent(() => onSignal("SIGTERM"), warmUp, logger);
 
   process.stdout.write(`${readyLinePrefix} agent=${definition.name} instance=${agent.instanceId} pid=${process.pid}\n`);
   return { agent, connection, tracing, stop };

@@ -40,9 +40,11 @@ export interface RegistrationOptions<I, O, D> {
   keyValue?: { writes?: readonly KeyValueBucket[]; lists?: readonly KeyValueBucket[] };
   extraSubjects?: AgentAccess["extra"];
   deploy?: Partial<DeployHints>;
+  /** What the process may do ahead of its first job when its fleet asks it to (decision 1419). */
+  warmUp?(deps: NoInfer<D>): Promise<void>;
 }
 
-export type ProcessOptions = Omit<AgentProcessOptions<unknown>, "buildDeps">;
+export type ProcessOptions = Omit<AgentProcessOptions<unknown>, "buildDeps" | "warmUp">;
 
 /**
  * One agent as the registry lists it: checked by defineRegistration, then with its types erased, so a list
@@ -78,6 +80,6 @@ export function defineRegistration<I, O, D>(options: RegistrationOptions<I, O, D
     },
     deploy: { ...defaultDeploy, ...options.deploy },
     jobConsumer: jobConsumerSettings(definition),
-    runProcess: (processOptions: ProcessOptions = {}) => runAgentProcess(definition, { ...processOptions, buildDeps }),
+    runProcess: (processOptions: ProcessOptions = {}) => runAgentProcess(definition, { ...processOptions, buildDeps, ...(options.warmUp ? { warmUp: options.warmUp } : {}) }),
   });
 }

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { createWriteStream, mkdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { exitWithParentVariable, readyLinePrefix } from "../bus/agent-process.ts";
+import { exitWithParentVariable, readyLinePrefix, warmUpLine } from "../bus/agent-process.ts";
 import { agentMallocSettings } from "./agent-runtime-settings.ts";
 import { ensureBuild, repositoryBuildLayout, type BuildLayout } from "./build/ensure-build.ts";
 import { superviseProcess, type Supervision, type SupervisionHooks, type SupervisionPolicy } from "./supervisor.ts";
@@ -135,12 +135,28 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
           replace: (fresh) => {
             processes[slot] = fresh;
           },
-          respawn: () => spawnAgentProcess(process.name, slot, options),
+          // A restarted process is warmed at once: the rest of the fleet is already up.
+          respawn: () => spawnAgentProcess(process.name, slot, options).then(askToWarmUp),
           hooks,
           ...(policy ? { policy } : {}),
         }),
       );
     });
   }
+  // Only now that every process is ready: warming one while others start would slow theirs.
+  for (const process of processes) askToWarmUp(process);
   return { processes, stop };
+}
+
+/**
+ * Tells an agent it may do ahead what its first job would pay for (decision 1419); an agent with
+ * nothing to warm ignores the line. A process that already exited only loses the hint.
+ */
+function askToWarmUp(process: FleetProcess): FleetProcess {
+  const stdin = process.child.stdin;
+  if (stdin && !stdin.destroyed) {
+    stdin.on("error", () => undefined);
+    stdin.write(`${warmUpLine}\n`);
+  }
+  return process;
 }

@@ -44,6 +44,12 @@ export interface ModelClient {
   text(request: TextRequest & CallOptions): Promise<TextResult>;
   /** The model an agent's calls use. */
   modelFor(agent: string): string;
+  /**
+   * Does ahead what the first call would: imports the SDK and makes its client, and has node load its
+   * HTTP client (undici), about 150 ms of CPU at an agent's first call otherwise (decision 1419).
+   * Fakes need not have it.
+   */
+  warm?(): Promise<void>;
 }
 
 export function createModelClient(config: ModelConfig, deps: ModelClientDeps): ModelClient {
@@ -110,6 +116,12 @@ export function createModelClient(config: ModelConfig, deps: ModelClientDeps): M
 
   return {
     modelFor: (agent) => modelFor(config, agent),
+
+    async warm() {
+      await anthropic();
+      // Node loads fetch's implementation when one of its classes is first used.
+      new Headers();
+    },
 
     async structured<T>({ signal, ...request }: StructuredRequest<T> & CallOptions): Promise<StructuredResult<T>> {
       const model = resolveModel(request.agent, request.model);

@@ -1,0 +1,86 @@
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { warmUpLine } from "../../bus/agent-process.ts";
+import { jsonCodec } from "../../bus/codec.ts";
+import { createJobClient } from "../../bus/job-client.ts";
+import { ensureBuild } from "../../cli/build/ensure-build.ts";
+import { spawnAgentProcess, startFleet, stopProcess, type Fleet, type FleetProcess } from "../../cli/fleet.ts";
+import { fileJobSchema } from "../../schemas/file-job.ts";
+import { fileResultCodec } from "../../schemas/file-result.ts";
+import { startModelSimulator, type ModelSimulator } from "../../simulator/index.ts";
+import { setupBus, type TestBus } from "../support/nats.ts";
+
+let bus: TestBus;
+let simulator: ModelSimulator;
+let logDirectory: string;
+const processes: FleetProcess[] = [];
+let fleet: Fleet | undefined;
+const content = "def add(a, b):\n    return a + b\n";
+const warmedUp = "warmed up for the first job";
+
+beforeAll(async () => {
+  bus = await setupBus();
+  simulator = await startModelSimulator({ scenario: { name: "warm-up", files: { "calc.py": content } }, port: 0 });
+  logDirectory = await mkdtemp(path.join(os.tmpdir(), "asp-warm-up-"));
+  await ensureBuild();
+}, 90_000);
+afterAll(async () => {
+  await fleet?.stop(5000);
+  await Promise.all(processes.map((process) => stopProcess(process, 5000)));
+  await simulator?.close();
+  await bus?.[Symbol.asyncDispose]();
+  await rm(logDirectory, { recursive: true, force: true });
+});
+
+const env = () => {
+  const { ASP_AGENT_RUNNER: _runner, NODE_OPTIONS: _options, ...inherited } = process.env;
+  return { ...inherited, ...bus.env, ASP_LLM_BASE_URL: simulator.url, ANTHROPIC_API_KEY: "", ASP_LOG_LEVEL: "info" };
+};
+const messagesOf = async (process: FleetProcess) =>
+  (await readFile(process.logFile, "utf8"))
+    .split("\n")
+    .filter((line) => line.startsWith("{"))
+    .map((line) => (JSON.parse(line) as { msg: string }).msg);
+
+async function eventually(check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe("an agent warms up for its first job when its fleet is ready (decision 1419)", () => {
+  it("waits for the fleet's line, warms its model client once, and then writes files with it", async () => {
+    const writer = await spawnAgentProcess("file-writer", 0, { env: env(), logDirectory, readyTimeoutMs: 60_000 });
+    processes.push(writer);
+    // Nothing is warmed while the rest of a fleet might still be starting.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await messagesOf(writer)).not.toContain(warmedUp);
+
+    writer.child.stdin!.write(`${warmUpLine}\n${warmUpLine}\n`);
+    await eventually(async () => (await messagesOf(writer)).includes(warmedUp));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect((await messagesOf(writer)).filter((message) => message === warmedUp)).toHaveLength(1);
+
+    const jobs = createJobClient({ connection: bus.connection, subjects: bus.subjects });
+    const entry = { path: "calc.py", type: "source" as const, purpose: "adds", unitId: "u", componentId: "c", estimatedLines: 2, dependsOn: [] };
+    const reply = await jobs.request("file-writer", { path: "calc.py", round: 1, entry, sharedContext: "a calculator" }, {
+      runId: "warm-up-run",
+      inputCodec: jsonCodec(fileJobSchema),
+      outputCodec: fileResultCodec,
+      timeoutMs: 30_000,
+    });
+    expect(reply.output.content).toBe(content);
+  }, 90_000);
+
+  it("is asked of every process once the whole fleet is ready; an agent that calls no model ignores it", async () => {
+    fleet = await startFleet({ agents: ["planning", "test"], writers: 1, env: env(), logDirectory: path.join(logDirectory, "fleet"), readyTimeoutMs: 60_000 });
+    const [planning, tester, writer] = fleet.processes;
+    await eventually(async () => (await messagesOf(planning!)).includes(warmedUp) && (await messagesOf(writer!)).includes(warmedUp));
+    expect(await messagesOf(tester!)).not.toContain(warmedUp);
+    expect(tester!.child.exitCode).toBeNull();
+  }, 90_000);
+});
