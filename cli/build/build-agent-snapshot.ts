@@ -4,6 +4,7 @@ import { isBuiltin, SourceMap, type SourceMapPayload, type SourceMapping } from 
 import path from "node:path";
 import { promisify } from "node:util";
 import type { BuildOptions, Metafile, OutputFile } from "esbuild";
+import { escapeRegularExpression } from "./escape-regular-expression.ts";
 import { lazyBundleFileName, lazyGroupEntries, lazyPackageGroups, snapshotBundlePlugin } from "./snapshot-plugins.ts";
 import { sourceFileUrls } from "./source-file-urls.ts";
 import { temporaryNameFor, writeFileAtomically } from "./write-atomically.ts";
@@ -81,7 +82,7 @@ export async function buildAgentSnapshot(options: AgentSnapshotBuild): Promise<v
 function inSourceFiles(message: string, bundle: string, sourceMapText: string | undefined, sourceRoot: string): string {
   if (!sourceMapText) return message;
   const map = new SourceMap(JSON.parse(sourceMapText) as SourceMapPayload);
-  const position = new RegExp(`${bundle.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}:(\\d+):(\\d+)`, "g");
+  const position = new RegExp(`${escapeRegularExpression(bundle)}:(\\d+):(\\d+)`, "g");
   return message.replace(position, (whole, line: string, column: string) => {
     const entry = map.findEntry(Number(line) - 1, Number(column) - 1) as Partial<SourceMapping>;
     if (!entry.originalSource) return whole;

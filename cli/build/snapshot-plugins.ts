@@ -1,4 +1,5 @@
 import type { Plugin } from "esbuild";
+import { escapeRegularExpression } from "./escape-regular-expression.ts";
 
 /**
  * Packages an agent import()s only when it needs them: the SDK at its first model call, yaml when
@@ -24,7 +25,7 @@ export const lazyPackageGroups: Readonly<Record<string, readonly string[]>> = Ob
 export const lazyBundleFileName = (group: string) => `lazy-${group}.cjs`;
 
 const groupOfPackage = new Map(Object.entries(lazyPackageGroups).flatMap(([group, names]) => names.map((name) => [name, group] as const)));
-const exactly = (names: Iterable<string>) => new RegExp(`^(${[...names].map((name) => name.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")).join("|")})$`);
+const exactly = (names: Iterable<string>) => new RegExp(`^(${[...names].map(escapeRegularExpression).join("|")})$`);
 
 /**
  * The snapshot bundle's view of what it cannot hold (decision 1418):
@@ -44,8 +45,8 @@ export function snapshotBundlePlugin(snapshotBundlePath: string): Plugin {
       builder.onLoad({ filter: /.*/, namespace: "lazy-package" }, (args) => {
         const bundle = `./${lazyBundleFileName(groupOfPackage.get(args.path)!)}`;
         // require() in a snapshot only reaches built-ins; node:module's createRequire gives a real one.
-        // Marked as an ES module's exports, so that the import() that loads it sees the package's own
-        // `default` (the SDK's client class) rather than a wrapper around the whole namespace.
+        // The import() that loads this wraps it in `default` (its importer is an ES module), and the
+        // mark tells namedExports (bus/commonjs-exports.ts) that inside is the package's namespace.
         const namespace = `require("node:module").createRequire(${JSON.stringify(snapshotBundlePath)})(${JSON.stringify(bundle)}).default[${JSON.stringify(args.path)}]`;
         return { contents: `module.exports = { ...${namespace}, __esModule: true };`, loader: "js" };
       });
@@ -67,7 +68,7 @@ export function snapshotBundlePlugin(snapshotBundlePath: string): Plugin {
 /**
  * Entry points `lazy-group:<group>` of the lazy bundles: each exports, as its default, its packages'
  * module namespaces by name. Imported, not required, so that esbuild bundles the packages' ES module
- * builds, as the chunks of the ES module build do: the SDK's is 570 KB where its CommonJS build is 920.
+ * builds, as the chunks of the ES module build do: the SDK's is 730 KB where its CommonJS build is 920.
  */
 export function lazyGroupEntries(sourceRoot: string): Plugin {
   return {
