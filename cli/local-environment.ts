@@ -51,15 +51,20 @@ export async function startEnvironment(options: EnvironmentOptions): Promise<Env
   startingSimulator?.catch(() => undefined);
   try {
     let natsUrl = bus.natsUrl;
+    const serverStarting = natsUrl ? undefined : startLocalNatsServer({ dataDir: path.resolve(bus.dataDir, "nats"), logger });
+    // The agents' registry (for their consumers' settings) is loaded while nats-server starts: this
+    // process's CPU and the server's own start then overlap instead of taking turns.
+    const registryLoading = import("../agents/registry.ts");
+    registryLoading.catch(() => undefined);
     if (!natsUrl) {
-      server = await startLocalNatsServer({ dataDir: path.resolve(bus.dataDir, "nats"), logger });
+      server = await serverStarting!;
       natsUrl = server.url;
       options.notice(`NATS_URL is not set: started a local nats-server with JetStream at ${natsUrl} (data in ${path.resolve(bus.dataDir, "nats")})`);
     }
     connection = await connectToBus({ ...bus, natsUrl }, { logger, name: "asp-cli" });
     const subjects = createSubjects(bus.namespace);
     await ensureResources(connection, subjects, { replicas: bus.jetStreamReplicas });
-    const { registrations } = await import("../agents/registry.ts");
+    const { registrations } = await registryLoading;
     await ensureFleetConsumers(connection, subjects, registrations, env);
 
     // The streams, buckets and consumers were just ensured: the fleet's agents need not check them again (decisions 1410, 1415).

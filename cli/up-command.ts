@@ -1,7 +1,6 @@
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { readBusConfig } from "../bus/config.ts";
-import { fleetAgents } from "../agents/registry.ts";
 import { loadScenarioFile } from "../simulator/index.ts";
 import type { CommandIo } from "./command-io.ts";
 import { forgetFleet, readLiveFleet, recordFleet } from "./fleet-address.ts";
@@ -87,6 +86,8 @@ export async function upCommand(argv: string[], io: CommandIo, env: Record<strin
   try {
     const supervisionEvents = createSupervisionEvents(environment.connection, createSubjects(bus.namespace), `asp-up-${process.pid}`);
     const hooks = supervisionHooks({ notice, events: supervisionEvents, isStopping: () => stopping });
+    // Loaded by the environment already, while nats-server started (cli/local-environment.ts).
+    const { fleetAgents } = await import("../agents/registry.ts");
     const fleet = await startFleet({ agents: fleetAgents, writers: options.writers, env: environment.childEnv, logDirectory: path.resolve(bus.dataDir, "logs"), supervise: { hooks } });
     await recordFleet(bus.dataDir, { natsUrl: environment.natsUrl, namespace: bus.namespace, pid: process.pid, scenario: environment.simulator && values.scenario ? path.resolve(values.scenario) : null });
     io.stdout.write(`fleet up on ${environment.natsUrl} (namespace ${bus.namespace}): ${fleet.processes.length} processes, ${options.writers} file-writer(s); logs in ${path.resolve(bus.dataDir, "logs")}\n`);
