@@ -27,6 +27,8 @@ export const exitWithParentVariable = "ASP_EXIT_WITH_PARENT";
  * no agent's warm-up takes CPU from another's start.
  */
 export const warmUpLine = "warm-up";
+/** What an agent prints on stdout when it has done its warm-up, or had none to do: the fleet paces them by it. */
+export const warmedLinePrefix = "asp-agent-warmed";
 
 function listenToParent(stop: () => void, warmUp: () => void, logger: Logger): void {
   const onEnd = () => {
@@ -146,13 +148,17 @@ export async function runAgentProcess<I, O, D>(
   process.once("SIGINT", onSignal);
   let warming: Promise<void> | undefined;
   const warmUp = () => {
-    if (!options.warmUp || warming) return;
+    if (warming) return;
     const started = performance.now();
-    warming = options.warmUp(deps).then(
-      () => logger.info({ ms: Math.round(performance.now() - started) }, "warmed up for the first job"),
-      // The first job does the same work and reports its own failure; nothing is lost here.
-      (error: unknown) => logger.warn({ err: error }, "warm-up failed; the first job does it instead"),
-    );
+    warming = (options.warmUp ? options.warmUp(deps) : Promise.resolve())
+      .then(
+        () => {
+          if (options.warmUp) logger.info({ ms: Math.round(performance.now() - started) }, "warmed up for the first job");
+        },
+        // The first job does the same work and reports its own failure; nothing is lost here.
+        (error: unknown) => logger.warn({ err: error }, "warm-up failed; the first job does it instead"),
+      )
+      .finally(() => process.stdout.write(`${warmedLinePrefix} agent=${definition.name} instance=${agent.instanceId}\n`));
   };
   if (env[exitWithParentVariable] === "1") listenToParent(() => onSignal("SIGTERM"), warmUp, logger);
 

@@ -38,11 +38,17 @@ const env = () => {
   const { ASP_AGENT_RUNNER: _runner, NODE_OPTIONS: _options, ...inherited } = process.env;
   return { ...inherited, ...bus.env, ASP_LLM_BASE_URL: simulator.url, ANTHROPIC_API_KEY: "", ASP_LOG_LEVEL: "info" };
 };
-const messagesOf = async (process: FleetProcess) =>
+interface LogLine {
+  msg: string;
+  time: number;
+  ms?: number;
+}
+const linesOf = async (process: FleetProcess) =>
   (await readFile(process.logFile, "utf8"))
     .split("\n")
     .filter((line) => line.startsWith("{"))
-    .map((line) => (JSON.parse(line) as { msg: string }).msg);
+    .map((line) => JSON.parse(line) as LogLine);
+const messagesOf = async (process: FleetProcess) => (await linesOf(process)).map((line) => line.msg);
 
 async function eventually(check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -76,11 +82,17 @@ describe("an agent warms up for its first job when its fleet is ready (decision 
     expect(reply.output.content).toBe(content);
   }, 90_000);
 
-  it("is asked of every process once the whole fleet is ready; an agent that calls no model ignores it", async () => {
-    fleet = await startFleet({ agents: ["planning", "test"], writers: 1, env: env(), logDirectory: path.join(logDirectory, "fleet"), readyTimeoutMs: 60_000 });
+  it("is asked of every process in turn once the whole fleet is ready; an agent that calls no model has nothing to warm", async () => {
+    fleet = await startFleet({ agents: ["planning", "test"], writers: 1, env: env(), logDirectory: path.join(logDirectory, "fleet"), readyTimeoutMs: 60_000, warmUpsAtOnce: 1 });
     const [planning, tester, writer] = fleet.processes;
     await eventually(async () => (await messagesOf(planning!)).includes(warmedUp) && (await messagesOf(writer!)).includes(warmedUp));
     expect(await messagesOf(tester!)).not.toContain(warmedUp);
+    expect(await readFile(tester!.logFile, "utf8")).toMatch(/^asp-agent-warmed agent=test /m);
     expect(tester!.child.exitCode).toBeNull();
+    // One at a time, in the pipeline's order: the writer began its warm-up only once planning had
+    // finished its own.
+    const finished = async (process: FleetProcess) => (await linesOf(process)).find((line) => line.msg === warmedUp)!;
+    const [planningWarm, writerWarm] = [await finished(planning!), await finished(writer!)];
+    expect(writerWarm.time - writerWarm.ms!).toBeGreaterThanOrEqual(planningWarm.time - 2);
   }, 90_000);
 });
