@@ -2,24 +2,20 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fileResultCodec } from "../../schemas/file-result.ts";
 import { ensureBuild } from "../../cli/build/ensure-build.ts";
-import { jsonCodec } from "../../bus/codec.ts";
-import { createJobClient } from "../../bus/job-client.ts";
 import { spawnAgentProcess, stopProcess, type FleetProcess } from "../../cli/fleet.ts";
-import { fileJobSchema } from "../../schemas/file-job.ts";
 import { startModelSimulator, type ModelSimulator } from "../../simulator/index.ts";
 import { setupBus, type TestBus } from "../support/nats.ts";
+import { calculatorSource, requestCalculatorFile } from "./support/calculator-file-job.ts";
 
 let bus: TestBus;
 let simulator: ModelSimulator;
 let writer: FleetProcess | undefined;
 const logDirectory = mkdtempSync(path.join(os.tmpdir(), "asp-bundle-"));
-const content = "def add(a, b):\n    return a + b\n";
 
 beforeAll(async () => {
   bus = await setupBus();
-  simulator = await startModelSimulator({ scenario: { name: "bundle", files: { "calc.py": content } }, port: 0 });
+  simulator = await startModelSimulator({ scenario: { name: "bundle", files: { "calc.py": calculatorSource } }, port: 0 });
   await ensureBuild();
 }, 90_000);
 afterAll(async () => {
@@ -44,15 +40,8 @@ describe("agents run from the build by default", () => {
     expect(agentSnapshot).toMatch(new RegExp(`${path.join("out", "build")}/[0-9a-f]{16}/agent\\.blob$`));
     expect(commandLine).not.toContain("tsx");
 
-    const jobs = createJobClient({ connection: bus.connection, subjects: bus.subjects });
-    const entry = { path: "calc.py", type: "source" as const, purpose: "adds", unitId: "u", componentId: "c", estimatedLines: 2, dependsOn: [] };
-    const reply = await jobs.request("file-writer", { path: "calc.py", round: 1, entry, sharedContext: "a calculator" }, {
-      runId: "bundle-run",
-      inputCodec: jsonCodec(fileJobSchema),
-      outputCodec: fileResultCodec,
-      timeoutMs: 30_000,
-    });
-    expect(reply.output.content).toBe(content);
+    const reply = await requestCalculatorFile(bus, "bundle-run");
+    expect(reply.output.content).toBe(calculatorSource);
     expect(reply.output.metadata.writer).toBe(writer.instance);
   }, 90_000);
 });

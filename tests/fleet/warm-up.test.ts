@@ -3,26 +3,22 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { warmUpLine } from "../../bus/agent-process.ts";
-import { jsonCodec } from "../../bus/codec.ts";
-import { createJobClient } from "../../bus/job-client.ts";
 import { ensureBuild } from "../../cli/build/ensure-build.ts";
 import { spawnAgentProcess, startFleet, stopProcess, type Fleet, type FleetProcess } from "../../cli/fleet.ts";
-import { fileJobSchema } from "../../schemas/file-job.ts";
-import { fileResultCodec } from "../../schemas/file-result.ts";
 import { startModelSimulator, type ModelSimulator } from "../../simulator/index.ts";
 import { setupBus, type TestBus } from "../support/nats.ts";
+import { calculatorSource, requestCalculatorFile } from "./support/calculator-file-job.ts";
 
 let bus: TestBus;
 let simulator: ModelSimulator;
 let logDirectory: string;
 const processes: FleetProcess[] = [];
 let fleet: Fleet | undefined;
-const content = "def add(a, b):\n    return a + b\n";
 const warmedUp = "warmed up for the first job";
 
 beforeAll(async () => {
   bus = await setupBus();
-  simulator = await startModelSimulator({ scenario: { name: "warm-up", files: { "calc.py": content } }, port: 0 });
+  simulator = await startModelSimulator({ scenario: { name: "warm-up", files: { "calc.py": calculatorSource } }, port: 0 });
   logDirectory = await mkdtemp(path.join(os.tmpdir(), "asp-warm-up-"));
   await ensureBuild();
 }, 90_000);
@@ -71,15 +67,8 @@ describe("an agent warms up for its first job when its fleet is ready (decision 
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect((await messagesOf(writer)).filter((message) => message === warmedUp)).toHaveLength(1);
 
-    const jobs = createJobClient({ connection: bus.connection, subjects: bus.subjects });
-    const entry = { path: "calc.py", type: "source" as const, purpose: "adds", unitId: "u", componentId: "c", estimatedLines: 2, dependsOn: [] };
-    const reply = await jobs.request("file-writer", { path: "calc.py", round: 1, entry, sharedContext: "a calculator" }, {
-      runId: "warm-up-run",
-      inputCodec: jsonCodec(fileJobSchema),
-      outputCodec: fileResultCodec,
-      timeoutMs: 30_000,
-    });
-    expect(reply.output.content).toBe(content);
+    const reply = await requestCalculatorFile(bus, "warm-up-run");
+    expect(reply.output.content).toBe(calculatorSource);
   }, 90_000);
 
   it("is asked of every process in turn once the whole fleet is ready; an agent that calls no model has nothing to warm", async () => {
