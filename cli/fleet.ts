@@ -26,7 +26,7 @@ export function readAgentRunner(env: Record<string, string | undefined>): AgentR
  * The build is checked against the sources' hash on every start (and restart) and rebuilt when
  * stale, so a stale build never runs. ASP_AGENT_RUNNER=tsx runs the sources.
  */
-export async function agentCommandLine(name: string, env: Record<string, string | undefined>, build: BuildLayout): Promise<string[]> {
+async function agentCommandLine(name: string, env: Record<string, string | undefined>, build: BuildLayout): Promise<string[]> {
   if (readAgentRunner(env) === "tsx") return ["--import", "tsx", mainEntry, "agent", name];
   const { agentBundle, agentSnapshot } = await ensureBuild(build);
   // V8 refuses a snapshot started under V8 flags other than its builder's, and NODE_OPTIONS may hold
