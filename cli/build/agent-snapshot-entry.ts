@@ -6,14 +6,12 @@
 import { endSnapshotGuards } from "./snapshot-guards.ts";
 import { startupSnapshot } from "node:v8";
 import { agentCommand } from "../agent-command.ts";
-import { applyAgentRuntimeFlags } from "../agent-runtime-settings.ts";
 
 endSnapshotGuards();
 
 startupSnapshot.setDeserializeMainFunction(() => {
-  // V8 refuses a snapshot started with V8 flags other than those it was built with; the agents' own
-  // are set here instead, before the agent allocates anything (cli/agent-runtime-settings.ts).
-  applyAgentRuntimeFlags();
+  // V8 refuses a snapshot started with V8 flags other than its builder's, so none are on the command
+  // line: agentCommand sets the agents' own first thing (cli/agent-runtime-settings.ts).
   // The builder's stdout and stderr did not survive the snapshot; each process has its own.
   const io = { stdout: process.stdout, stderr: process.stderr };
   // argv is [node, NAME]: the blob takes the place of a script.

@@ -29,15 +29,11 @@ const runSnapshot = async (blob: string, env: Record<string, string> = {}) =>
 
 describe("what module-level code must not do while the agent snapshot is built (decision 1418)", () => {
   it("fails the build when a module reads process.env as it loads, naming the variable and the file", async () => {
-    const failure = await snapshotOf("environment-at-load-entry.ts").catch((error: Error) => error);
-    expect(failure).toBeInstanceOf(Error);
-    expect((failure as Error).message).toMatch(/module-level code read process\.env \(ASP_FIXTURE_LEVEL \(tests\/fixtures\/snapshot\/level-at-load\.ts:2:/);
+    await expect(snapshotOf("environment-at-load-entry.ts")).rejects.toThrow(/module-level code read process\.env \(ASP_FIXTURE_LEVEL \(tests\/fixtures\/snapshot\/level-at-load\.ts:2:/);
   }, 60_000);
 
   it("fails the build when a module draws a UUID as it loads, which every process would repeat", async () => {
-    const failure = await snapshotOf("uuid-at-load-entry.ts").catch((error: Error) => error);
-    expect(failure).toBeInstanceOf(Error);
-    expect((failure as Error).message).toMatch(/module-level code called crypto\.randomUUID\(\), which every agent would then repeat:\ntests\/fixtures\/snapshot\/uuid-at-load-entry\.ts:6:/);
+    await expect(snapshotOf("uuid-at-load-entry.ts")).rejects.toThrow(/module-level code called crypto\.randomUUID\(\), which every agent would then repeat:\ntests\/fixtures\/snapshot\/uuid-at-load-entry\.ts:6:/);
   }, 60_000);
 
   it("builds the same reads made at run time, and each process then gets its own environment and UUIDs", async () => {

@@ -1,11 +1,12 @@
 import { readFileSync } from "node:fs";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureBuild, type EnsuredBuild } from "../../cli/build/ensure-build.ts";
 import { spawnAgentProcess, stopProcess, type FleetProcess } from "../../cli/fleet.ts";
 import { setupBus, type TestBus } from "../support/nats.ts";
+import { agentLogLines } from "./support/agent-log.ts";
 
 let bus: TestBus;
 let build: EnsuredBuild;
@@ -37,10 +38,9 @@ async function start(name: string, slot: number, extra: Record<string, string>):
 }
 
 /** The JSON lines an agent wrote to its log, once it has stopped and flushed them. */
-async function logLinesOf(process: FleetProcess): Promise<Array<Record<string, unknown>>> {
+async function logLinesOf(process: FleetProcess) {
   await stopProcess(process, 5000);
-  const text = await readFile(process.logFile, "utf8");
-  return text.split("\n").filter((line) => line.startsWith("{")).map((line) => JSON.parse(line) as Record<string, unknown>);
+  return agentLogLines(process);
 }
 
 describe("agents start from the build's snapshot of their loaded modules (decision 1418)", () => {
@@ -64,7 +64,7 @@ describe("agents start from the build's snapshot of their loaded modules (decisi
     }
     // The level was read from this process's environment, not the builder's.
     const quietLines = await logLinesOf(quiet);
-    expect(quietLines.filter((line) => (line.level as number) < 40)).toEqual([]);
+    expect(quietLines.filter((line) => line.level < 40)).toEqual([]);
   }, 90_000);
 
   it("starts an agent from the bundle when NODE_OPTIONS holds a V8 flag, under which V8 would refuse the snapshot", async () => {

@@ -1,12 +1,13 @@
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { warmUpLine } from "../../bus/agent-process.ts";
 import { ensureBuild } from "../../cli/build/ensure-build.ts";
 import { spawnAgentProcess, startFleet, stopProcess, type Fleet, type FleetProcess } from "../../cli/fleet.ts";
 import { startModelSimulator, type ModelSimulator } from "../../simulator/index.ts";
 import { setupBus, type TestBus } from "../support/nats.ts";
+import { agentLogLines } from "./support/agent-log.ts";
 import { calculatorSource, requestCalculatorFile } from "./support/calculator-file-job.ts";
 
 let bus: TestBus;
@@ -34,25 +35,11 @@ const env = () => {
   const { ASP_AGENT_RUNNER: _runner, NODE_OPTIONS: _options, ...inherited } = process.env;
   return { ...inherited, ...bus.env, ASP_LLM_BASE_URL: simulator.url, ANTHROPIC_API_KEY: "", ASP_LOG_LEVEL: "info" };
 };
-interface LogLine {
-  msg: string;
-  time: number;
-  ms?: number;
-}
-const linesOf = async (process: FleetProcess) =>
-  (await readFile(process.logFile, "utf8"))
-    .split("\n")
-    .filter((line) => line.startsWith("{"))
-    .map((line) => JSON.parse(line) as LogLine);
-const messagesOf = async (process: FleetProcess) => (await linesOf(process)).map((line) => line.msg);
-
-async function eventually(check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+const messagesOf = async (process: FleetProcess) => (await agentLogLines(process)).map((line) => line.msg);
+const untilWarmedUp = (...processes: FleetProcess[]) =>
+  vi.waitFor(async () => {
+    for (const process of processes) expect(await messagesOf(process)).toContain(warmedUp);
+  }, { timeout: 15_000, interval: 50 });
 
 describe("an agent warms up for its first job when its fleet is ready (decision 1419)", () => {
   it("waits for the fleet's line, warms its model client once, and then writes files with it", async () => {
@@ -63,7 +50,7 @@ describe("an agent warms up for its first job when its fleet is ready (decision 
     expect(await messagesOf(writer)).not.toContain(warmedUp);
 
     writer.child.stdin!.write(`${warmUpLine}\n${warmUpLine}\n`);
-    await eventually(async () => (await messagesOf(writer)).includes(warmedUp));
+    await untilWarmedUp(writer);
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect((await messagesOf(writer)).filter((message) => message === warmedUp)).toHaveLength(1);
 
@@ -74,14 +61,14 @@ describe("an agent warms up for its first job when its fleet is ready (decision 
   it("is asked of every process in turn once the whole fleet is ready; an agent that calls no model has nothing to warm", async () => {
     fleet = await startFleet({ agents: ["planning", "test"], writers: 1, env: env(), logDirectory: path.join(logDirectory, "fleet"), readyTimeoutMs: 60_000, warmUpsAtOnce: 1 });
     const [planning, tester, writer] = fleet.processes;
-    await eventually(async () => (await messagesOf(planning!)).includes(warmedUp) && (await messagesOf(writer!)).includes(warmedUp));
+    await untilWarmedUp(planning!, writer!);
     expect(await messagesOf(tester!)).not.toContain(warmedUp);
     expect(await readFile(tester!.logFile, "utf8")).toMatch(/^asp-agent-warmed agent=test /m);
     expect(tester!.child.exitCode).toBeNull();
     // One at a time, in the pipeline's order: the writer began its warm-up only once planning had
     // finished its own.
-    const finished = async (process: FleetProcess) => (await linesOf(process)).find((line) => line.msg === warmedUp)!;
+    const finished = async (process: FleetProcess) => (await agentLogLines(process)).find((line) => line.msg === warmedUp)!;
     const [planningWarm, writerWarm] = [await finished(planning!), await finished(writer!)];
-    expect(writerWarm.time - writerWarm.ms!).toBeGreaterThanOrEqual(planningWarm.time - 2);
+    expect(writerWarm.time - (writerWarm.ms as number)).toBeGreaterThanOrEqual(planningWarm.time - 2);
   }, 90_000);
 });
